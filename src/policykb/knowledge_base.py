@@ -1,0 +1,127 @@
+"""The library's front door: a knowledge graph, the policies, one engine.
+
+    kb = KnowledgeBase.open()                      # shipped kb and policies
+    verdict = kb.check("js-xinwu-mems-sensors", "jiangsu-2023", as_of=2025)
+    verdicts = kb.screen("henan-2023", as_of=2025)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from policykb import resources
+from policykb.datalog.compiler import CompiledPolicy, compile_policy
+from policykb.engine.facts import base_facts
+from policykb.engine.pydatalog_engine import DatalogEngine
+from policykb.engine.results import read_results
+from policykb.errors import PolicyKBError
+from policykb.explain.cluster_view import cluster_views
+from policykb.explain.verdict_builder import build_verdict
+from policykb.graph.policy_description import describe_policies
+from policykb.graph.store import KnowledgeGraph
+from policykb.language.ast import Policy
+from policykb.language.loader import LoadedPolicies, load_policies
+from policykb.language.suggest import did_you_mean
+from policykb.verdicts.model import Verdict
+
+EARLIEST_AS_OF, LATEST_AS_OF = 1990, 2100
+
+
+def current_year() -> int:
+    return dt.date.today().year
+
+
+class KnowledgeBase:
+    def __init__(self, graph: KnowledgeGraph, policies: LoadedPolicies):
+        self.graph = graph
+        self.loaded = policies
+        self._engine: DatalogEngine | None = None
+        self._engine_version: int | None = None
+        self._compiled: dict[tuple[str, int], CompiledPolicy] = {}
+
+    @classmethod
+    def open(cls, kb: Path | None = None, data: Sequence[Path] = (), policies: Iterable[Path] = (),
+             shipped_policies: bool = True) -> "KnowledgeBase":
+        graph = KnowledgeGraph.open(kb=kb, data=data)
+        folders = ([resources.policies_dir()] if shipped_policies else []) + [Path(p) for p in policies]
+        loaded = load_policies(folders, graph.vocabulary())
+        knowledge_base = cls(graph, loaded)
+        describe_policies(graph, loaded.policies.values())
+        return knowledge_base
+
+    # ------------------------------------------------------------ lookups
+    @property
+    def policies(self) -> dict[str, Policy]:
+        return self.loaded.policies
+
+    def policy(self, policy_id: str) -> Policy:
+        found = self.policies.get(policy_id)
+        if found is None:
+            known = sorted(self.policies)
+            raise PolicyKBError.single(
+                f"no policy with id '{policy_id}'",
+                expected="one of " + ", ".join(known) if known else "a policy file",
+                hint=did_you_mean(policy_id, known) or "list them with `policykb policies`")
+        return found
+
+    # ------------------------------------------------------------ answers
+    def check(self, cluster: str, policy_id: str, as_of: int | None = None) -> Verdict:
+        """The explained verdict of one cluster under one measure."""
+        self.graph.cluster(cluster)  # a clear error for an unknown id
+        compiled = self._compiled_for(policy_id, as_of)
+        engine = self._ready_engine()
+        results = read_results(engine, compiled, cluster)
+        view = cluster_views(self.graph.facts([cluster]))[cluster]
+        return build_verdict(compiled, view, self.graph.vocabulary(), results.verdicts[cluster],
+                             results.criteria[cluster], lambda pred, c: engine.holds(pred, c))
+
+    def screen(self, policy_id: str, as_of: int | None = None) -> list[Verdict]:
+        """Explained verdicts of every cluster in the graph, in cluster id order."""
+        compiled = self._compiled_for(policy_id, as_of)
+        engine = self._ready_engine()
+        results = read_results(engine, compiled)
+        views = cluster_views(self.graph.facts())
+        members: dict[str, set[str]] = {}
+
+        def holds(pred: str, cluster: str) -> bool:
+            if pred not in members:
+                members[pred] = engine.clusters_in(pred)
+            return cluster in members[pred]
+
+        return [build_verdict(compiled, views[cid], self.graph.vocabulary(), results.verdicts[cid],
+                              results.criteria[cid], holds) for cid in sorted(views)]
+
+    def statuses(self, policy_id: str, as_of: int | None = None) -> dict[str, dict[str, str]]:
+        """Per cluster, each criterion's status and the overall one (key "*"), unexplained."""
+        results = read_results(self._ready_engine(), self._compiled_for(policy_id, as_of))
+        return {c: {**results.criteria[c], "*": v} for c, v in results.verdicts.items()}
+
+    # ------------------------------------------------------------ machinery
+    def compiled(self, policy_id: str, as_of: int | None = None) -> CompiledPolicy:
+        return self._compiled_for(policy_id, as_of)
+
+    def _compiled_for(self, policy_id: str, as_of: int | None) -> CompiledPolicy:
+        as_of = current_year() if as_of is None else as_of
+        if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+            raise PolicyKBError.single(f"application year {as_of} is out of range",
+                                       expected=f"a year from {EARLIEST_AS_OF} to {LATEST_AS_OF}")
+        key = (policy_id, as_of)
+        if key not in self._compiled:
+            compiled = compile_policy(self.policy(policy_id), self.graph.vocabulary(), as_of)
+            self._compiled[key] = compiled
+            if self._engine is not None and self._engine_version == self.graph.data_version:
+                self._engine.load_program(compiled.program)
+        return self._compiled[key]
+
+    def _ready_engine(self) -> DatalogEngine:
+        """The engine holding the graph's current facts and every compiled program; rebuilt
+        when the graph changed since it was loaded."""
+        if self._engine is None or self._engine_version != self.graph.data_version:
+            engine = DatalogEngine()
+            engine.assert_facts(base_facts(self.graph.facts(), self.graph.vocabulary()))
+            for compiled in self._compiled.values():
+                engine.load_program(compiled.program)
+            self._engine, self._engine_version = engine, self.graph.data_version
+        return self._engine

@@ -1,0 +1,182 @@
+"""Policy text -> AST: Lark parses, a transformer builds typed, located values.
+
+Syntax errors become `PolicyKBError`s naming file:line:col, what was found and what was
+expected in the policy author's words (see `syntax_errors.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
+
+from policykb import resources
+from policykb.errors import Diagnostic, PolicyKBError
+from policykb.language.ast import Citation, Criterion, Policy, Span, Threshold
+from policykb.language.syntax_errors import describe_syntax_error
+from policykb.operators.registry import BUILDERS
+
+MAX_POLICY_BYTES = 2_000_000  # a measure is a few pages; anything larger is not a policy file
+
+
+@cache
+def _lark() -> Lark:
+    return Lark(resources.grammar_file().read_text(encoding="utf-8"), parser="lalr",
+                propagate_positions=True, maybe_placeholders=False)
+
+
+class _Field:
+    """A `key value` line inside a block, kept with its position for duplicate checks."""
+
+    def __init__(self, key: str, value, span: Span):
+        self.key, self.value, self.span = key, value, span
+
+
+SINGLE_FIELDS_POLICY = ("issuer", "jurisdiction", "document", "effective", "source_url", "validity", "review")
+SINGLE_FIELDS_CRITERION = ("kind", "article", "paragraph", "source_text", "summary", "note", "require")
+
+
+def _text_field(key: str):
+    """A transformer method for a `key "text"` (or `key WORD`) line."""
+    def build(self, children):
+        token = children[0]
+        return _Field(key, _unquote(token) if token.type == "STRING" else str(token), self._span(token))
+    return build
+
+
+class _ToAst(Transformer):
+    def __init__(self, file: str):
+        super().__init__(visit_tokens=False)
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def _span(self, meta_or_token) -> Span:
+        return Span(self.file, getattr(meta_or_token, "line", 0) or 0, getattr(meta_or_token, "column", 0) or 0)
+
+    # ---------------------------------------------------------------- conditions
+    def __default__(self, data, children, meta):
+        build = BUILDERS.get(str(data))
+        if build is None:  # pragma: no cover - grammar and registry out of step
+            raise KeyError(f"no construct registered for grammar rule '{data}'")
+        return build(children, self._span(meta))
+
+    def threshold(self, children):
+        number = children[0]
+        unit = str(children[1]) if len(children) > 1 else None
+        written = str(number) + (("" if unit and not unit[0].isascii() or unit == "%" else " ") + unit if unit else "")
+        return Threshold(written, Fraction(str(number).replace("_", "")), unit, self._span(number))
+
+    # ---------------------------------------------------------------- fields
+    issuer, jurisdiction, document = _text_field("issuer"), _text_field("jurisdiction"), _text_field("document")
+    source_url, review, kind = _text_field("source_url"), _text_field("review"), _text_field("kind")
+    article, paragraph, note = _text_field("article"), _text_field("paragraph"), _text_field("note")
+    source_text, summary = _text_field("source_text"), _text_field("summary")
+
+    def title(self, children):
+        return _Field("title:" + str(children[0]), _unquote(children[1]), self._span(children[0]))
+
+    def effective(self, children):
+        token = children[0]
+        try:
+            value = dt.date.fromisoformat(str(token))
+        except ValueError:
+            self.diagnostics.append(Diagnostic(f"'{token}' is not a calendar date", expected="YYYY-MM-DD",
+                                               **self._span(token).where()))
+            value = None
+        return _Field("effective", value, self._span(token))
+
+    def validity(self, children):
+        return _Field("validity", int(children[0]), self._span(children[0]))
+
+    def require(self, children):
+        return _Field("require", children[0], children[0].span)
+
+    # ---------------------------------------------------------------- blocks
+    def _collect(self, fields, single: tuple[str, ...]) -> dict:
+        seen: dict[str, _Field] = {}
+        for f in fields:
+            if f.key in seen and (f.key in single or f.key.startswith("title:")):
+                self.diagnostics.append(Diagnostic(
+                    f"'{f.key.split(':')[0]}' is given twice in one block (first at line {seen[f.key].span.line})",
+                    hint="keep one; combine conditions with 'and' / 'or'" if f.key == "require" else None,
+                    **f.span.where()))
+            seen.setdefault(f.key, f)
+        return {k: f.value for k, f in seen.items()}
+
+    def policy_block(self, children):
+        ident, *fields = children
+        values = self._collect(fields, SINGLE_FIELDS_POLICY)
+        titles = {k.split(":")[1]: v for k, v in values.items() if k.startswith("title:")}
+        return ("policy", str(ident), values, titles, self._span(ident))
+
+    def criterion_block(self, children):
+        ident, *fields = children
+        values = self._collect(fields, SINGLE_FIELDS_CRITERION)
+        return Criterion(id=str(ident), kind=values.get("kind", "hard"),
+                         citation=Citation(values.get("article"), values.get("paragraph")),
+                         source_text=values.get("source_text"), summary=values.get("summary"),
+                         note=values.get("note"), condition=values.get("require"), span=self._span(ident))
+
+    def start(self, children):
+        (_, ident, values, titles, span), *criteria = children
+        return Policy(id=ident, titles=titles, issuer=values.get("issuer"), jurisdiction=values.get("jurisdiction"),
+                      document=values.get("document"), effective=values.get("effective"),
+                      source_url=values.get("source_url"), validity_years=values.get("validity"),
+                      review=values.get("review"), criteria=list(criteria), file=self.file, span=span)
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _unquote(token: Token) -> str:
+    """The text of a string literal; only \\" \\\\ \\n \\t are escapes (nothing is evaluated)."""
+    text = str(token)
+    if text.startswith('"""'):
+        return text[3:-3].strip()
+    out, chars = [], iter(text[1:-1])
+    for char in chars:
+        out.append(_ESCAPES.get(next(chars, ""), "") if char == "\\" else char)
+    return "".join(out)
+
+
+def parse_text(text: str, file: str = "<policy>") -> Policy:
+    """Parse policy `text`; raise PolicyKBError with every located problem."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as error:
+        raise PolicyKBError([describe_syntax_error(error, text, file)]) from None
+    except LarkError as error:  # pragma: no cover - other parser failures
+        raise PolicyKBError.single(f"cannot parse: {error}", file=file) from None
+    builder = _ToAst(file)
+    try:
+        policy = builder.transform(tree)
+    except VisitError as error:  # a builder rejected its input (e.g. a number too large)
+        raise PolicyKBError.single(f"cannot read this construct: {error.orig_exc}", file=file,
+                                   line=getattr(error.obj.meta, "line", None) if hasattr(error.obj, "meta") else None) from None
+    if builder.diagnostics:
+        raise PolicyKBError(builder.diagnostics)
+    policy.source_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return policy
+
+
+def parse_file(path: Path | str) -> Policy:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyKBError.single(f"cannot read the policy file: {error.strerror}", file=str(path)) from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyKBError.single(f"the file is {len(raw):,} bytes; a policy file may be at most "
+                                   f"{MAX_POLICY_BYTES:,}", file=str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise PolicyKBError.single("the file is not valid UTF-8", file=str(path), line=line, column=column,
+                                   hint="save it as UTF-8") from None
+    return parse_text(text, str(path))

@@ -1,0 +1,47 @@
+"""Resolving a threshold's written unit to its dimension's canonical unit, exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from policykb.language.ast import Threshold
+from policykb.vocabulary import COUNT, PERSONS, Vocabulary
+
+# Dimensions whose numbers may be written bare (no unit): counting things.
+BARE_NUMBER_DIMENSIONS = (COUNT, PERSONS)
+
+
+@dataclass(frozen=True)
+class UnitProblem:
+    message: str
+    expected: str | None = None
+    hint: str | None = None
+
+
+def accepted_units(dimension: str, vocabulary: Vocabulary) -> list[str]:
+    spellings: list[str] = []
+    for unit in vocabulary.units.values():
+        if unit.dimension == dimension:
+            spellings += [unit.name, *unit.aliases]
+    return spellings
+
+
+def resolve_threshold(threshold: Threshold, dimension: str, vocabulary: Vocabulary) -> tuple[Threshold, UnitProblem | None]:
+    """Return the threshold with `value` in canonical units, or the problem with its unit."""
+    accepted = accepted_units(dimension, vocabulary)
+    listing = ", ".join(accepted) if accepted else "no unit"
+    if threshold.unit_text is None:
+        if dimension in BARE_NUMBER_DIMENSIONS:
+            return replace(threshold, value=threshold.number, dimension=dimension), None
+        return threshold, UnitProblem(
+            f"the threshold {threshold.written} has no unit, but this quantity is {dimension}",
+            expected=f"a unit: {listing}", hint=f"write for example {threshold.written}{accepted[0] if accepted else ''}")
+    unit = vocabulary.unit(threshold.unit_text)
+    if unit is None:
+        return threshold, UnitProblem(f"unknown unit '{threshold.unit_text}' in {threshold.written}",
+                                      expected=f"one of {listing}")
+    if unit.dimension != dimension:
+        return threshold, UnitProblem(
+            f"unit mismatch: {threshold.written} is {unit.dimension}, but this quantity is {dimension}",
+            expected=f"a {dimension} unit: {listing}")
+    return replace(threshold, value=threshold.number * unit.factor, dimension=dimension), None
