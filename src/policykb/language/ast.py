@@ -63,6 +63,7 @@ class Criterion:
     note: str | None
     condition: "ConditionNode | None"
     span: Span
+    expression: str | None = None  # the condition as written in the policy file
 
 
 @dataclass

@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
@@ -49,9 +49,10 @@ def _text_field(key: str):
 
 
 class _ToAst(Transformer):
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str):
         super().__init__(visit_tokens=False)
         self.file = file
+        self.text = text
         self.diagnostics: list[Diagnostic] = []
 
     def _span(self, meta_or_token) -> Span:
@@ -92,8 +93,12 @@ class _ToAst(Transformer):
     def validity(self, children):
         return _Field("validity", int(children[0]), self._span(children[0]))
 
-    def require(self, children):
-        return _Field("require", children[0], children[0].span)
+    @v_args(meta=True)
+    def require(self, meta, children):
+        # Keep the condition as written, for the graph's description and for explanations.
+        written = " ".join(self.text[meta.start_pos:meta.end_pos].split())
+        written = written[len("require"):].strip() if written.startswith("require") else written
+        return _Field("require", (children[0], written), children[0].span)
 
     # ---------------------------------------------------------------- blocks
     def _collect(self, fields, single: tuple[str, ...]) -> dict:
@@ -119,7 +124,8 @@ class _ToAst(Transformer):
         return Criterion(id=str(ident), kind=values.get("kind", "hard"),
                          citation=Citation(values.get("article"), values.get("paragraph")),
                          source_text=values.get("source_text"), summary=values.get("summary"),
-                         note=values.get("note"), condition=values.get("require"), span=self._span(ident))
+                         note=values.get("note"), condition=values.get("require", (None, None))[0],
+                         expression=values.get("require", (None, None))[1], span=self._span(ident))
 
     def start(self, children):
         (_, ident, values, titles, span), *criteria = children
@@ -151,7 +157,7 @@ def parse_text(text: str, file: str = "<policy>") -> Policy:
         raise PolicyKBError([describe_syntax_error(error, text, file)]) from None
     except LarkError as error:  # pragma: no cover - other parser failures
         raise PolicyKBError.single(f"cannot parse: {error}", file=file) from None
-    builder = _ToAst(file)
+    builder = _ToAst(file, text)
     try:
         policy = builder.transform(tree)
     except VisitError as error:  # a builder rejected its input (e.g. a number too large)

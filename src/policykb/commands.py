@@ -1,0 +1,118 @@
+"""One function per `policykb` command: arguments in, rendered output out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from policykb.errors import Diagnostic, PolicyKBError
+from policykb.explain import render_json, render_text
+from policykb.knowledge_base import KnowledgeBase
+
+
+@dataclass
+class Output:
+    text: str
+    status: int = 0
+
+
+def run(args: argparse.Namespace) -> Output:
+    return COMMANDS[args.command](args)
+
+
+def _style() -> render_text.Style:
+    return render_text.Style(colour=sys.stdout.isatty())
+
+
+def _open(args: argparse.Namespace) -> KnowledgeBase:
+    return KnowledgeBase.open(kb=args.kb, data=args.data, policies=args.policies)
+
+
+def policies(args) -> Output:
+    kb = _open(args)
+    rows = [{"id": p.id, "title_zh": p.titles.get("zh"), "title_en": p.titles.get("en"),
+             "issuer": p.issuer, "jurisdiction": p.jurisdiction, "document": p.document,
+             "effective": p.effective.isoformat() if p.effective else None, "validity_years": p.validity_years,
+             "criteria": len(p.criteria), "file": p.file} for p in kb.policies.values()]
+    if args.format == "json":
+        return Output(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    id_width = max((len(r["id"]) for r in rows), default=0)
+    lines = [f"{r['id']:<{id_width}}  {r['effective'] or '?':<10}  {r['criteria']:>2} criteria  "
+             f"{r['title_zh'] or ''}  {r['document'] or ''}" for r in rows]
+    return Output("\n".join(lines) + "\n")
+
+
+def check(args) -> Output:
+    verdict = _open(args).check(args.cluster, args.policy, args.as_of)
+    if args.format == "json":
+        return Output(render_json.render_verdict(verdict))
+    return Output(render_text.render_verdict(verdict, _style()))
+
+
+def screen(args) -> Output:
+    verdicts = _open(args).screen(args.policy, args.as_of)
+    if args.format == "json":
+        return Output(render_json.render_screen(verdicts))
+    return Output(render_text.render_screen(verdicts, _style()))
+
+
+def program(args) -> Output:
+    return Output(_open(args).compiled(args.policy, args.as_of).program.text())
+
+
+def lint(args) -> Output:
+    from policykb.graph.store import KnowledgeGraph
+    from policykb.language.loader import load_policy
+
+    vocabulary = KnowledgeGraph.open(kb=args.kb, data=args.data).vocabulary()
+    found: list[Diagnostic] = []
+    for path in args.files:
+        try:
+            _, warnings = load_policy(path, vocabulary)
+            found += warnings
+        except PolicyKBError as error:
+            found += error.diagnostics
+    errors = [d for d in found if d.severity == "error"]
+    if args.format == "json":
+        text = json.dumps([d.__dict__ for d in found], ensure_ascii=False, indent=2) + "\n"
+    else:
+        summary = f"{len(args.files)} file(s): {len(errors)} error(s), {len(found) - len(errors)} warning(s)"
+        text = "".join(d.render() + "\n" for d in found) + summary + "\n"
+    return Output(text, 1 if errors else 0)
+
+
+def import_(args) -> Output:
+    from policykb.graph.store import KnowledgeGraph
+
+    into: Path = args.into
+    base = into if into.is_dir() and any(into.glob("**/*.ttl")) else args.kb
+    graph = KnowledgeGraph.open(kb=base, data=args.data)
+    before = len(graph.graph)
+    graph.add_csv_folder(args.folder)
+    added = len(graph.graph) - before
+    graph.write_turtle(into)
+    return Output(f"imported {args.folder}: {added} triples; kb written to {into}\n")
+
+
+def query(args) -> Output:
+    result = _open(args).graph.query(args.sparql)
+    if args.format == "json":
+        return Output(result.serialize(format="json").decode("utf-8") + "\n")
+    if result.type == "ASK":
+        return Output(("true" if result.askAnswer else "false") + "\n")
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return Output(result.graph.serialize(format="turtle"))
+    names = [str(v) for v in result.vars]
+    rows = [["" if value is None else str(value) for value in row] for row in result]
+    widths = [max([render_text.width(n)] + [render_text.width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(render_text.pad(n, w) for n, w in zip(names, widths)).rstrip()]
+    lines += ["  ".join(render_text.pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return Output("\n".join(lines) + "\n")
+
+
+COMMANDS = {"policies": policies, "check": check, "screen": screen, "program": program, "lint": lint,
+            "import": import_, "query": query}

@@ -1,0 +1,94 @@
+"""Checked policies -> RDF, so SPARQL can ask about measures ("which require R&D intensity").
+
+Each policy becomes a pkb:Policy with its criteria (kind, citation, source text, the
+condition as written, the indicators it reads) and, per comparison in a criterion, a
+pkb:Condition with its operator, exact threshold (canonical unit) and window."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from policykb.graph.namespaces import PKB, bind_prefixes, criterion_iri, indicator_iri, policy_iri
+from policykb.language.ast import Criterion, Policy
+from policykb.operators.base import ConditionNode
+from policykb.operators.comparison import Comparison
+
+OPERATORS = {">=": PKB.ge, ">": PKB.gt, "<=": PKB.le, "<": PKB.lt, "=": PKB.eq}
+
+
+def describe_policies(knowledge_graph, policies: Iterable[Policy]) -> None:
+    """Add the description of `policies` to `knowledge_graph` (a KnowledgeGraph)."""
+    graph = bind_prefixes(Graph())
+    for policy in policies:
+        _describe_policy(graph, policy)
+    knowledge_graph.add_graph(graph)
+
+
+def _describe_policy(graph: Graph, policy: Policy) -> None:
+    node = policy_iri(policy.id)
+    graph.add((node, RDF.type, PKB.Policy))
+    graph.add((node, DCTERMS.identifier, Literal(policy.id)))
+    for lang, title in policy.titles.items():
+        graph.add((node, RDFS.label, Literal(title, lang=lang)))
+    optional = ((PKB.documentNumber, policy.document), (DCTERMS.publisher, policy.issuer),
+                (PKB.validityYears, policy.validity_years), (DCTERMS.description, policy.review))
+    for prop, value in optional:
+        if value is not None:
+            graph.add((node, prop, Literal(value)))
+    if policy.effective:
+        graph.add((node, DCTERMS.issued, Literal(policy.effective.isoformat(), datatype=XSD.date)))
+    if policy.source_url:
+        graph.add((node, PROV.hadPrimarySource, URIRef(policy.source_url)))
+    graph.add((node, DCTERMS.source, Literal(policy.file)))
+    for criterion in policy.criteria:
+        _describe_criterion(graph, policy, criterion)
+
+
+def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion) -> None:
+    node = criterion_iri(policy.id, criterion.id)
+    policy_node = policy_iri(policy.id)
+    graph.add((policy_node, PKB.hasCriterion, node))
+    graph.add((node, RDF.type, PKB.Criterion))
+    graph.add((node, DCTERMS.identifier, Literal(criterion.id)))
+    graph.add((node, PKB.ofPolicy, policy_node))
+    graph.add((node, PKB.kind, PKB[criterion.kind]))
+    if str(criterion.citation):
+        graph.add((node, PKB.citation, Literal(str(criterion.citation))))
+    if criterion.source_text:
+        graph.add((node, PKB.sourceText, Literal(criterion.source_text, lang="zh")))
+    if criterion.summary:
+        graph.add((node, DCTERMS.description, Literal(criterion.summary, lang="en")))
+    if criterion.expression:
+        graph.add((node, PKB.expression, Literal(criterion.expression)))
+    if criterion.condition is None:
+        return
+    for indicator in sorted(criterion.condition.indicators()):
+        graph.add((node, PKB.requiresIndicator, indicator_iri(indicator)))
+    for number, comparison in enumerate(_comparisons(criterion.condition), start=1):
+        condition = URIRef(f"{node}/condition/{number}")
+        graph.add((node, PKB.hasCondition, condition))
+        graph.add((condition, RDF.type, PKB.Condition))
+        graph.add((condition, PKB.operator, OPERATORS[comparison.op]))
+        graph.add((condition, PKB.threshold, Literal(_decimal(comparison.threshold_value), datatype=XSD.decimal)))
+        graph.add((condition, PKB.window, Literal(str(comparison.window) if comparison.window else "none")))
+        for indicator in sorted(comparison.indicators()):
+            graph.add((condition, PKB.requiresIndicator, indicator_iri(indicator)))
+
+
+def _comparisons(node: ConditionNode) -> Iterator[Comparison]:
+    if isinstance(node, Comparison):
+        yield node
+    for child in node.children():
+        yield from _comparisons(child)
+
+
+def _decimal(value) -> str:
+    """An exact decimal literal for a Fraction whose denominator divides a power of ten."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
