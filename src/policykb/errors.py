@@ -37,7 +37,7 @@ class Diagnostic:
         if self.expected:
             text += f" Expected {self.expected.rstrip('.')}."
         if self.hint:
-            text += f" {self.hint.rstrip('.')}."
+            text += f" {self.hint[:1].upper()}{self.hint[1:].rstrip('.')}."
         return text
 
 

@@ -63,6 +63,9 @@ def describe_syntax_error(error: UnexpectedInput, text: str, file: str) -> Diagn
                           _expected(allowed) if allowed else None, hint)
     expected = error.expected if isinstance(error, UnexpectedToken) else set()
     hint = None
+    first = str(getattr(error, "token", ""))[:1]
+    if first in LOOKALIKES:
+        hint = f"write {LOOKALIKES[first]} instead of the full-width or typographic {first}"
     if isinstance(error, UnexpectedToken) and error.token.type == "IDENT" and "COMPARATOR" in expected:
         hint = "a quantity is compared with a threshold, e.g. total_output >= 40亿元 in each of the last 3 years"
     return Diagnostic(f"unexpected {_found(error, text)}", file, line, column, _expected(expected), hint)
