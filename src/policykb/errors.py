@@ -37,7 +37,8 @@ class Diagnostic:
         if self.expected:
             text += f" Expected {self.expected.rstrip('.')}."
         if self.hint:
-            text += f" {self.hint[:1].upper()}{self.hint[1:].rstrip('.')}."
+            hint = self.hint[:1].upper() + self.hint[1:]
+            text += f" {hint}" if hint.endswith(("?", "!", ".")) else f" {hint}."
         return text
 
 

@@ -49,7 +49,7 @@ def margin(value: Fraction, threshold: Fraction, dimension: str) -> str:
     side = "above" if diff > 0 else "below"
     amount = abs(diff)
     if dimension == PERCENT:
-        return f"{decimal(amount, 2)} points {side}"
+        return f"{decimal(amount, 2)} {'point' if amount == 1 else 'points'} {side}"
     return f"{quantity(amount, dimension)} {side}"
 
 

@@ -33,6 +33,14 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def truncate(text: str, columns: int) -> str:
+    if width(text) <= columns:
+        return text
+    while width(text) > columns - 1:
+        text = text[:-1]
+    return text + "…"
+
+
 def pad(text: str, columns: int) -> str:
     return text + " " * max(0, columns - width(text))
 
@@ -70,9 +78,7 @@ def _criterion_lines(criterion: CriterionVerdict, style: Style, id_width: int, c
         year = f" {item.year}" if item.year is not None else ""
         where = f" [{item.record}]" if item.record else ""
         lines += [style.dim(line) for line in wrap(f"· {item.indicator}{year} = {_value(item)} — {item.source}{where}")]
-    if criterion.missing:
-        lines += wrap("missing: " + ", ".join(criterion.missing))
-    lines.append("")
+    lines.append("")  # what is missing is named in the explanation itself
     return lines
 
 
@@ -95,8 +101,7 @@ def render_screen(verdicts: list[Verdict], style: Style) -> str:
     name_width = min(30, max(width(v.cluster_name or "") for v in verdicts))
     lines = [f"{first.policy} ({first.policy_title}), application year {first.as_of}: {len(verdicts)} clusters", ""]
     for verdict in verdicts:
-        name = verdict.cluster_name or ""
-        name = name if width(name) <= name_width else name[: name_width // 2 - 1] + "…"
+        name = truncate(verdict.cluster_name or "", name_width)
         unmet = [c.id for c in verdict.by_status("unmet")]
         detail = f"unmet: {', '.join(unmet)}" if unmet else ""
         lines.append(f"{pad(verdict.cluster, id_width)}  {pad(name, name_width)}  "

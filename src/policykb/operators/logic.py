@@ -33,9 +33,11 @@ class Junction(ConditionNode):
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         parts = [ctx.explain(p) for p in self.parts]
         status = ctx.status(self)
-        deciding = [p for p in parts if p.status == status] if status != UNKNOWN else \
-            [p for p in parts if p.status == UNKNOWN]
-        text = f" {self.word} ".join(p.text for p in (deciding or parts))
+        if status == UNKNOWN or len({p.status for p in parts}) > 1:
+            # Mixed outcomes: say how each part came out, so the reader sees which decided.
+            text = f" {self.word} ".join(f"[{p.status}] {p.text}" for p in parts)
+        else:
+            text = f" {self.word} ".join(p.text for p in parts)
         return NodeExplanation(status, text, [i for p in parts for i in p.inputs],
                                [m for p in parts for m in p.missing], parts)
 
