@@ -1,0 +1,275 @@
+"""KnowledgeGraph: the one rdflib Graph that holds every fact, and the ways in and out.
+
+Data comes in as Turtle (the shipped kb, policies written by other modules) or as CSV
+folders (converted to triples by csv_import); it goes out as records for the engine
+(`facts`), as SPARQL results (`query`) and as Turtle (`write_turtle`). Every way in is all
+or nothing: a failing import leaves the graph as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from pyparsing import ParseBaseException
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from policykb.errors import Diagnostic, PolicyKBError
+from policykb.resources import kb_dir
+from policykb.vocabulary import Vocabulary
+
+from .csv_import import import_csv_folder
+from .csv_rows import LAYOUT
+from .facts_reader import read_clusters, read_facts
+from .namespaces import DCTERMS, PKB, PREFIXES, RDF, bind_prefixes
+from .records import ClusterFacts, ClusterRecord
+from .suggest import did_you_mean
+from .turtle import DEFAULT_STORE, load_turtle, new_graph, turtle_files
+from .vocabulary_reader import VocabularyTerms, read_terms
+
+Triple = tuple[Node, Node, Node]
+
+# The file write_turtle writes; open(kb=folder) reads it back.
+GRAPH_FILE = "knowledge-graph.ttl"
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk load.
+
+    A load allocates millions of tuples and terms that hold no cycles; each collection
+    rescans all of them, which made a 10,000-cluster import superlinear (45 s -> 33 s
+    measured). The previous state is restored whatever happens.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SPARQL result, fully evaluated (so no error can surface later, while iterating)."""
+
+    kind: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    answer: bool | None = None  # ASK
+    graph: Graph | None = None  # CONSTRUCT, DESCRIBE
+
+
+class KnowledgeGraph:
+    """One rdflib Graph and the policykb view of it.
+
+    Change it only through the `add_*` methods (or call `mark_changed()` after touching
+    `.graph` directly): `data_version` and the cached vocabulary depend on it.
+    """
+
+    def __init__(self, graph: Graph | None = None) -> None:
+        self._graph = bind_prefixes(graph) if graph is not None else new_graph()
+        self._version = 0
+        self._terms: tuple[int, VocabularyTerms] | None = None
+        self._clusters: tuple[int, dict[str, URIRef]] | None = None
+
+    # -- opening and adding ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, kb: Path | str | None = None, data: Sequence[Path | str] = (), *,
+             store: str = DEFAULT_STORE) -> "KnowledgeGraph":
+        """The kb folder (default: the shipped one) plus each data path: a CSV folder, or a
+        Turtle file or folder. `store` is an rdflib store plugin name."""
+        kb_path = Path(kb) if kb is not None else kb_dir()
+        if not kb_path.is_dir():
+            what = "is not a folder" if kb_path.exists() else "does not exist"
+            raise PolicyKBError.single(f"kb folder {what}", file=str(kb_path),
+                                       expected="a folder of Turtle files (ontology, vocabulary, data)")
+        with _bulk():
+            kg = cls(load_turtle(kb_path, what="kb folder", store=store))
+        kg.vocabulary()  # a broken vocabulary is reported when the kb is opened, not later
+        if isinstance(data, (str, Path)):
+            data = [data]  # one path given bare: not a sequence of characters
+        for path in data:
+            kg.add_data(Path(path))
+        return kg
+
+    def add_data(self, path: Path) -> int:
+        """Add a CSV folder, or a Turtle file or folder, judged by what `path` holds."""
+        if not path.exists():
+            raise PolicyKBError.single("data path does not exist", file=str(path),
+                                       expected="a CSV folder, or a Turtle file or folder")
+        if path.is_dir():
+            names = {p.name for p in path.iterdir() if p.is_file()}
+            if any(n.lower().endswith(".csv") for n in names):
+                return self.add_csv_folder(path)
+            if turtle_files(path):
+                return self.add_turtle(path)
+            raise PolicyKBError.single("data folder holds no CSV file and no Turtle file", file=str(path),
+                                       expected="a CSV folder (" + ", ".join(LAYOUT) + ") or *.ttl files")
+        if path.suffix.lower() == ".csv":
+            raise PolicyKBError.single("a CSV file is not a data folder", file=str(path),
+                                       hint=f"give the folder that holds it: {path.parent}")
+        return self.add_turtle(path)
+
+    def add_csv_folder(self, path: Path | str) -> int:
+        """Import a CSV folder (all or nothing); returns the number of triples written."""
+        with _bulk():
+            return self._add(import_csv_folder(Path(path), self._graph, self.terms()))
+
+    def add_turtle(self, path: Path | str) -> int:
+        """Add a Turtle file or folder (all or nothing, vocabulary re-checked)."""
+        with _bulk():
+            return self.add_graph(load_turtle(Path(path)))
+
+    def add_graph(self, graph: Graph) -> int:
+        """Add every triple of `graph`; undone if it breaks the vocabulary. Returns the
+        number of triples that were not in the graph yet."""
+        new = [t for t in graph if t not in self._graph]
+        added = self._add(new)
+        try:
+            self.terms()
+        except PolicyKBError:
+            for triple in new:
+                self._graph.remove(triple)
+            self.mark_changed()
+            raise
+        return added
+
+    def add_triples(self, triples: Iterable[Triple]) -> int:
+        """Add triples (for modules that describe policies); undone if they break the vocabulary."""
+        scratch = new_graph()
+        scratch.addN((s, p, o, scratch) for s, p, o in triples)
+        return self.add_graph(scratch)
+
+    def _add(self, triples: Sequence[Triple]) -> int:
+        """Bulk-add `triples`; returns how many were written (a triple already present
+        counts too: SimpleMemory has no cheap len(), it walks every triple)."""
+        graph = self._graph
+        graph.addN((s, p, o, graph) for s, p, o in triples)  # one store call
+        self.mark_changed()
+        return len(triples)
+
+    def mark_changed(self) -> None:
+        self._version += 1
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    @property
+    def data_version(self) -> int:
+        """Bumped on every change: a cache keyed on it is valid while it stays equal."""
+        return self._version
+
+    def __len__(self) -> int:
+        """Number of triples (walks the whole store: not for hot paths)."""
+        return len(self._graph)
+
+    def terms(self) -> VocabularyTerms:
+        """The vocabulary with the IRI of each term (cached per data_version)."""
+        if self._terms is None or self._terms[0] != self._version:
+            self._terms = (self._version, read_terms(self._graph))
+        return self._terms[1]
+
+    def vocabulary(self) -> Vocabulary:
+        return self.terms().vocabulary
+
+    def _cluster_index(self) -> dict[str, URIRef]:
+        if self._clusters is None or self._clusters[0] != self._version:
+            index = {str(self._graph.value(c, DCTERMS.identifier) or c): c  # type: ignore[misc]
+                     for c in self._graph.subjects(RDF.type, PKB.Cluster)}
+            self._clusters = (self._version, dict(sorted(index.items())))
+        return self._clusters[1]
+
+    def cluster_ids(self) -> list[str]:
+        return list(self._cluster_index())
+
+    def clusters(self) -> tuple[ClusterRecord, ...]:
+        """Every cluster, sorted by id."""
+        return read_clusters(self._graph, self._cluster_index().values())
+
+    def cluster(self, cluster_id: str) -> ClusterRecord:
+        """One cluster; an unknown id is a PolicyKBError with the closest ids as hint."""
+        return read_clusters(self._graph, self._resolve([cluster_id]))[0]
+
+    def facts(self, clusters: Iterable[str] | None = None) -> ClusterFacts:
+        """Everything the engine needs about `clusters` (default: every cluster)."""
+        iris = list(self._cluster_index().values()) if clusters is None else self._resolve(clusters)
+        with _bulk():  # hundreds of thousands of records, no cycles among them
+            return read_facts(self._graph, self.terms(), iris)
+
+    def _resolve(self, cluster_ids: Iterable[str]) -> list[URIRef]:
+        index = self._cluster_index()
+        problems, iris = [], []
+        for cid in dict.fromkeys(cluster_ids):
+            if cid in index:
+                iris.append(index[cid])
+            else:
+                problems.append(Diagnostic(f"unknown cluster '{cid}'", expected="the id of a cluster in the "
+                                           "knowledge graph", hint=did_you_mean(cid, index)))
+        if problems:
+            raise PolicyKBError(problems)
+        return iris
+
+    # -- SPARQL ---------------------------------------------------------------------------
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query. The prefixes pkb:, id:,
+        cluster:, ind:, qb:, prov:, skos:, org:, dcterms:, rdf:, rdfs:, xsd: are predeclared."""
+        try:
+            result = self._graph.query(sparql, initNs=PREFIXES)
+            if result.type == "SELECT":
+                return QueryResult("SELECT", tuple(str(v) for v in result.vars or ()),
+                                   tuple(tuple(row) for row in result))
+            if result.type == "ASK":
+                return QueryResult("ASK", answer=bool(result.askAnswer))
+            return QueryResult(result.type, graph=result.graph)
+        except ParseBaseException as exc:
+            raise PolicyKBError.single(
+                f"SPARQL syntax error: {exc.msg}", file="<query>", line=exc.lineno, column=exc.col,
+                hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; "
+                     "the graph changes only through data files") from None
+        except Exception as exc:  # rdflib raises plain Exceptions (unknown prefix, bad function ...)
+            hint = None
+            if "prefix" in str(exc).lower():
+                hint = "known prefixes: " + ", ".join(f"{p}:" for p in PREFIXES) + "; declare others with PREFIX"
+            raise PolicyKBError.single(f"SPARQL query failed: {exc}", file="<query>", hint=hint) from None
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write_turtle(self, folder: Path | str, *, pretty: bool = True) -> Path:
+        """Write the whole graph to `folder`/knowledge-graph.ttl, readable by open(kb=folder).
+
+        The file is written to a temporary file and renamed, so a crash leaves either the old
+        file or the new one. pretty=False writes N-Triples (valid Turtle), much faster for
+        large graphs.
+        """
+        folder = Path(folder)
+        target = folder / GRAPH_FILE
+        if folder.exists() and not folder.is_dir():
+            raise PolicyKBError.single("output path is not a folder", file=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        others = [p for p in turtle_files(folder) if p.resolve() != target.resolve()]
+        if others:
+            raise PolicyKBError.single(
+                "output folder already holds other Turtle files that opening it would also read",
+                file=str(others[0]), hint="write to an empty folder")
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".knowledge-graph.", suffix=".tmp")
+        os.close(handle)
+        try:
+            self._graph.serialize(destination=temp, format="turtle" if pretty else "nt", encoding="utf-8")
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return target
