@@ -23,7 +23,7 @@ from policykb.graph.policy_description import describe_policies
 from policykb.graph.store import KnowledgeGraph
 from policykb.language.ast import Policy
 from policykb.language.loader import LoadedPolicies, load_policies
-from policykb.language.suggest import did_you_mean
+from policykb.suggest import did_you_mean
 from policykb.verdicts.model import Verdict
 
 EARLIEST_AS_OF, LATEST_AS_OF = 1990, 2100

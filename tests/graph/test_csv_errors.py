@@ -115,7 +115,7 @@ def test_an_observation_already_in_the_graph_is_refused(kg, write_folder):
 
 
 @pytest.mark.parametrize("header, message, column, hint", [
-    ("cluster,indicator,year,value,units,source", "unknown column 'units'", "units", "Did you mean 'unit'"),
+    ("cluster,indicator,year,value,units,source", "unknown column 'units'", "units", "Did you mean 'unit'?"),
     ("cluster,indicator,year,value,source", "column 'unit' is missing from the header", "unit", None),
     ("cluster,indicator,year,value,unit,source,year", "column 'year' appears twice", "year", None),
 ])
@@ -176,7 +176,7 @@ def test_an_unknown_file_in_the_folder_is_an_error(kg, write_folder):
         kg.add_csv_folder(folder)
     [problem] = diagnostics(excinfo)
     assert "'observation.csv' is not a file of the CSV layout" in problem.message
-    assert problem.hint == "Did you mean 'observations.csv'"
+    assert problem.hint == "Did you mean 'observations.csv'?"
 
 
 def test_a_folder_needs_at_least_one_layout_file(kg, tmp_path: Path):

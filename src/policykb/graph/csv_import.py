@@ -27,7 +27,7 @@ from .namespaces import (
     criterion_iri, enterprise_iri, incident_iri, observation_iri, policy_iri, region_iri, segment,
     source_iri,
 )
-from .suggest import did_you_mean, one_of
+from policykb.suggest import did_you_mean, one_of
 from .values import decimal_lexical, decimal_literal, literal_bool, literal_number, parse_number
 from .vocabulary_reader import VocabularyTerms
 

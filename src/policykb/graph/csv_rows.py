@@ -14,7 +14,7 @@ from typing import Iterator
 
 from policykb.errors import Diagnostic
 
-from .suggest import did_you_mean
+from policykb.suggest import did_you_mean
 
 # File name -> its columns, in the documented order. The order in a file may differ; the
 # set of columns may not.

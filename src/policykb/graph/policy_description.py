@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from policykb.graph.namespaces import PKB, bind_prefixes, criterion_iri, indicator_iri, policy_iri
+from policykb.graph.namespaces import PKB, bind_prefixes, criterion_iri, policy_iri
 from policykb.language.ast import Criterion, Policy
 from policykb.operators.base import ConditionNode
 from policykb.operators.comparison import Comparison
@@ -22,12 +22,13 @@ OPERATORS = {">=": PKB.ge, ">": PKB.gt, "<=": PKB.le, "<": PKB.lt, "=": PKB.eq}
 def describe_policies(knowledge_graph, policies: Iterable[Policy]) -> None:
     """Add the description of `policies` to `knowledge_graph` (a KnowledgeGraph)."""
     graph = bind_prefixes(Graph())
+    indicators = knowledge_graph.terms().indicators  # name -> the vocabulary's own IRI
     for policy in policies:
-        _describe_policy(graph, policy)
+        _describe_policy(graph, policy, indicators)
     knowledge_graph.add_graph(graph)
 
 
-def _describe_policy(graph: Graph, policy: Policy) -> None:
+def _describe_policy(graph: Graph, policy: Policy, indicators) -> None:
     node = policy_iri(policy.id)
     graph.add((node, RDF.type, PKB.Policy))
     graph.add((node, DCTERMS.identifier, Literal(policy.id)))
@@ -44,10 +45,10 @@ def _describe_policy(graph: Graph, policy: Policy) -> None:
         graph.add((node, PROV.hadPrimarySource, URIRef(policy.source_url)))
     graph.add((node, DCTERMS.source, Literal(policy.file)))
     for criterion in policy.criteria:
-        _describe_criterion(graph, policy, criterion)
+        _describe_criterion(graph, policy, criterion, indicators)
 
 
-def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion) -> None:
+def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion, indicators) -> None:
     node = criterion_iri(policy.id, criterion.id)
     policy_node = policy_iri(policy.id)
     graph.add((policy_node, PKB.hasCriterion, node))
@@ -66,7 +67,7 @@ def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion) -> N
     if criterion.condition is None:
         return
     for indicator in sorted(criterion.condition.indicators()):
-        graph.add((node, PKB.requiresIndicator, indicator_iri(indicator)))
+        graph.add((node, PKB.requiresIndicator, indicators[indicator]))
     for number, comparison in enumerate(_comparisons(criterion.condition), start=1):
         condition = URIRef(f"{node}/condition/{number}")
         graph.add((node, PKB.hasCondition, condition))
@@ -75,7 +76,7 @@ def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion) -> N
         graph.add((condition, PKB.threshold, Literal(_decimal(comparison.threshold_value), datatype=XSD.decimal)))
         graph.add((condition, PKB.window, Literal(str(comparison.window) if comparison.window else "none")))
         for indicator in sorted(comparison.indicators()):
-            graph.add((condition, PKB.requiresIndicator, indicator_iri(indicator)))
+            graph.add((condition, PKB.requiresIndicator, indicators[indicator]))
 
 
 def _comparisons(node: ConditionNode) -> Iterator[Comparison]:

@@ -29,7 +29,7 @@ from .csv_rows import LAYOUT
 from .facts_reader import read_clusters, read_facts
 from .namespaces import DCTERMS, PKB, PREFIXES, RDF, bind_prefixes
 from .records import ClusterFacts, ClusterRecord
-from .suggest import did_you_mean
+from policykb.suggest import did_you_mean
 from .turtle import DEFAULT_STORE, load_turtle, new_graph, turtle_files
 from .vocabulary_reader import VocabularyTerms, read_terms
 

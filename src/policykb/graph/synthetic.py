@@ -37,8 +37,8 @@ TOTAL, SME, LEADING, AREA_NAME = "total_output", "sme_output", "leading_output",
 BOUNDARIES = ((Fraction(4_000_000_000), Fraction(70), Fraction(70)),
               (Fraction(3_000_000_000), Fraction(65), Fraction(65)))
 # Policy and criterion ids for synthetic assessments (qualitative criteria of the shipped measures).
-ASSESSED_CRITERIA = (("miit", "innovation"), ("miit", "digital"), ("miit", "area"),
-                     ("jiangsu", "frontier"), ("henan", "frontier"))
+ASSESSED_CRITERIA = (("miit-2022", "innovation"), ("miit-2022", "digital"), ("miit-2022", "area"),
+                     ("jiangsu-2023", "frontier"), ("henan-2023", "frontier"))
 PROVINCES = ("Jiangsu", "Henan", "Zhejiang", "Guangdong", "Yunnan")
 INDUSTRIES = ("SYNTHETIC 轴承制造", "SYNTHETIC 电子材料", "SYNTHETIC 动力电池", "SYNTHETIC 纺织面料",
               "SYNTHETIC 专用车辆", "SYNTHETIC 超硬材料")

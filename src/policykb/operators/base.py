@@ -64,7 +64,7 @@ class CheckContext:
 
     def indicator(self, name: str, span: Span, dimensions: Iterable[str] | None = None):
         """The declared indicator `name`, or None after reporting why it cannot be used."""
-        from policykb.language.suggest import did_you_mean
+        from policykb.suggest import did_you_mean
 
         indicator = self.vocabulary.indicators.get(name)
         if indicator is None:

@@ -29,7 +29,7 @@ class NoIncident(ConditionNode):
     groups: tuple[IncidentGroup, ...]
 
     def check(self, ctx: CheckContext) -> None:
-        from policykb.language.suggest import did_you_mean
+        from policykb.suggest import did_you_mean
 
         vocab = ctx.vocabulary
         if self.years < 1:

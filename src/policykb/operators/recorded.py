@@ -21,7 +21,7 @@ class Recorded(ConditionNode):
 
     def check(self, ctx: CheckContext) -> None:
         if self.attribute not in ATTRIBUTES:
-            from policykb.language.suggest import did_you_mean
+            from policykb.suggest import did_you_mean
             ctx.error(f"'{self.attribute}' is not a cluster attribute", self.span,
                       expected="one of " + ", ".join(ATTRIBUTES),
                       hint=did_you_mean(self.attribute, ATTRIBUTES))

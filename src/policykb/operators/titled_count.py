@@ -36,7 +36,7 @@ class TitledCount(Measure):
         return tuple(self.count_indicators.values())
 
     def check(self, ctx: CheckContext, node) -> str | None:
-        from policykb.language.suggest import did_you_mean
+        from policykb.suggest import did_you_mean
 
         self.count_indicators = {}
         for title in self.titles:

@@ -18,7 +18,7 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str | None
         matches = [folded[m] for m in difflib.get_close_matches(_fold(name), list(folded), n=n, cutoff=cutoff)]
     if not matches:
         return None
-    return "Did you mean " + " or ".join(f"'{m}'" for m in matches)
+    return "Did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
 
 
 def _fold(text: str) -> str:
