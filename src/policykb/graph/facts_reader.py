@@ -89,6 +89,9 @@ class _FactsReader:
                         if item is not None:
                             out[type(item)].append(item)
                         break
+        self.conflicts(out[Observation], lambda o: (o.cluster, o.indicator, o.year), lambda o: o.value, "value")
+        self.conflicts(out[AssessmentRecord], lambda a: (a.cluster, a.policy, a.criterion), lambda a: a.result,
+                       "assessment")
         self.raise_problems()
         return ClusterFacts(
             clusters=tuple(sorted(out[ClusterRecord], key=lambda r: r.id)),
@@ -99,6 +102,20 @@ class _FactsReader:
             complete_records=tuple(sorted(out[CompleteRecord], key=lambda c: (c.cluster, c.kind))),
             assessments=tuple(sorted(out[AssessmentRecord], key=lambda a: (a.cluster, a.policy, a.criterion))),
         )
+
+    def conflicts(self, records: list, key, value, what: str) -> None:
+        """Two records that disagree on one key (e.g. two Turtle files giving different values
+        for one cluster, indicator and year) would make every answer depend on which is read:
+        refuse them, naming both sources."""
+        seen: dict = {}
+        for record in records:
+            first = seen.setdefault(key(record), record)
+            if value(first) != value(record):
+                where = lambda r: r.provenance.record or r.provenance.source or "the Turtle data"  # noqa: E731
+                self.problems.append(Diagnostic(
+                    f"conflicting {what}s for {' '.join(str(k) for k in key(record) if k is not None)}: "
+                    f"{value(first)} ({where(first)}) and {value(record)} ({where(record)})",
+                    hint="keep one of them in the kb"))
 
     def raise_problems(self) -> None:
         if self.problems:
