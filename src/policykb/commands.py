@@ -10,6 +10,7 @@ from pathlib import Path
 
 from policykb.errors import Diagnostic, PolicyKBError
 from policykb.explain import render_json, render_text
+from policykb import resources
 from policykb.knowledge_base import KnowledgeBase
 
 
@@ -68,10 +69,11 @@ def lint(args) -> Output:
     from policykb.language.loader import load_policy
 
     vocabulary = KnowledgeGraph.open(kb=args.kb, data=args.data).vocabulary()
+    context = [resources.policies_dir(), *args.policies]  # where `extends` and `uses` look
     found: list[Diagnostic] = []
     for path in args.files:
         try:
-            _, warnings = load_policy(path, vocabulary)
+            _, warnings = load_policy(path, vocabulary, context)
             found += warnings
         except PolicyKBError as error:
             found += error.diagnostics

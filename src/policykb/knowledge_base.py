@@ -21,8 +21,11 @@ from policykb.explain.cluster_view import cluster_views
 from policykb.explain.verdict_builder import build_verdict
 from policykb.graph.policy_description import describe_policies
 from policykb.graph.store import KnowledgeGraph
+from policykb.graph.vocabulary_writer import add_declared_vocabulary
+from policykb.language.declarations import declared_vocabulary
 from policykb.language.ast import Policy
 from policykb.language.loader import LoadedPolicies, load_policies
+from policykb.language.versions import select
 from policykb.suggest import did_you_mean
 from policykb.verdicts.model import Verdict
 
@@ -44,12 +47,17 @@ class KnowledgeBase:
     @classmethod
     def open(cls, kb: Path | None = None, data: Sequence[Path] = (), policies: Iterable[Path] = (),
              shipped_policies: bool = True) -> "KnowledgeBase":
-        graph = KnowledgeGraph.open(kb=kb, data=data)
+        # Policies first: the vocabulary they declare must be in the graph before data that
+        # uses it is imported.
+        graph = KnowledgeGraph.open(kb=kb)
         folders = ([resources.policies_dir()] if shipped_policies else []) + [Path(p) for p in policies]
         loaded = load_policies(folders, graph.vocabulary())
-        knowledge_base = cls(graph, loaded)
+        for policy in [*loaded.libraries.values(), *loaded.policies.values()]:
+            add_declared_vocabulary(graph, declared_vocabulary(policy, graph.vocabulary())[0])
+        for folder in data:
+            graph.add_data(Path(folder))
         describe_policies(graph, loaded.policies.values())
-        return knowledge_base
+        return cls(graph, loaded)
 
     # ------------------------------------------------------------ lookups
     @property
@@ -102,17 +110,31 @@ class KnowledgeBase:
     def compiled(self, policy_id: str, as_of: int | None = None) -> CompiledPolicy:
         return self._compiled_for(policy_id, as_of)
 
-    def _compiled_for(self, policy_id: str, as_of: int | None) -> CompiledPolicy:
+    def version(self, policy_id: str, as_of: int | None = None) -> tuple[Policy, str | None]:
+        """The version of `policy_id` in force in application year `as_of`, and a note when
+        it is another version than the one named."""
+        self.policy(policy_id)
+        return select(policy_id, self._year(as_of), self.policies)
+
+    @staticmethod
+    def _year(as_of: int | None) -> int:
         as_of = current_year() if as_of is None else as_of
         if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
             raise PolicyKBError.single(f"application year {as_of} is out of range",
                                        expected=f"a year from {EARLIEST_AS_OF} to {LATEST_AS_OF}")
-        key = (policy_id, as_of)
+        return as_of
+
+    def _compiled_for(self, policy_id: str, as_of: int | None) -> CompiledPolicy:
+        as_of = self._year(as_of)
+        version, note = self.version(policy_id, as_of)
+        key = (version.id, as_of)
         if key not in self._compiled:
-            compiled = compile_policy(self.policy(policy_id), self.graph.vocabulary(), as_of)
+            compiled = compile_policy(version, self.graph.vocabulary(), as_of)
+            compiled.note = note
             self._compiled[key] = compiled
             if self._engine is not None and self._engine_version == self.graph.data_version:
                 self._engine.load_program(compiled.program)
+        self._compiled[key].note = note
         return self._compiled[key]
 
     def _ready_engine(self) -> DatalogEngine:

@@ -36,6 +36,7 @@ class CompiledPolicy:
     program: Program
     node_predicates: dict[int, NodePredicates] = field(default_factory=dict)
     roots: dict[str, NodePredicates] = field(default_factory=dict)
+    note: str | None = None  # e.g. which version answers when another was asked for
 
 
 def policy_key(policy_id: str, as_of: int) -> str:

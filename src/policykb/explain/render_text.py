@@ -57,7 +57,7 @@ def render_verdict(verdict: Verdict, style: Style, columns: int | None = None) -
     lines = [f"{name}{synthetic}",
              f"under {verdict.policy} ({verdict.policy_title}), application year {verdict.as_of}: "
              + style.paint(verdict.status.upper(), verdict.status),
-             f"  {counts(verdict)}", ""]
+             f"  {counts(verdict)}", *(f"  note: {n}" for n in verdict.notes), ""]
     id_width = max(width(c.id) for c in verdict.criteria) if verdict.criteria else 0
     for criterion in verdict.criteria:
         lines += _criterion_lines(criterion, style, id_width, columns)
@@ -99,7 +99,8 @@ def render_screen(verdicts: list[Verdict], style: Style) -> str:
     first = verdicts[0]
     id_width = max(width(v.cluster) for v in verdicts)
     name_width = min(30, max(width(v.cluster_name or "") for v in verdicts))
-    lines = [f"{first.policy} ({first.policy_title}), application year {first.as_of}: {len(verdicts)} clusters", ""]
+    lines = [f"{first.policy} ({first.policy_title}), application year {first.as_of}: {len(verdicts)} clusters",
+             *(f"note: {n}" for n in first.notes), ""]
     for verdict in verdicts:
         name = truncate(verdict.cluster_name or "", name_width)
         unmet = [c.id for c in verdict.by_status("unmet")]

@@ -32,7 +32,8 @@ def build_verdict(compiled: CompiledPolicy, view: ClusterView, vocabulary: Vocab
     criteria = [_criterion_verdict(compiled, c, criterion_statuses.get(c.id, UNKNOWN), view, ctx)
                 for c in compiled.policy.criteria]
     return Verdict(cluster, view.cluster.name_zh or view.cluster.name_en, compiled.policy.id,
-                   compiled.policy.title, compiled.as_of, status, criteria, view.cluster.synthetic)
+                   compiled.policy.title, compiled.as_of, status, criteria, view.cluster.synthetic,
+                   [compiled.note] if compiled.note else [])
 
 
 def _criterion_verdict(compiled: CompiledPolicy, criterion: Criterion, status: str, view: ClusterView,

@@ -6,15 +6,14 @@ pkb:Condition with its operator, exact threshold (canonical unit) and window."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from policykb.graph.namespaces import PKB, bind_prefixes, criterion_iri, policy_iri
 from policykb.language.ast import Criterion, Policy
-from policykb.operators.base import ConditionNode
-from policykb.operators.comparison import Comparison
+from policykb.operators.comparison import comparisons
 
 OPERATORS = {">=": PKB.ge, ">": PKB.gt, "<=": PKB.le, "<": PKB.lt, "=": PKB.eq}
 
@@ -68,7 +67,7 @@ def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion, indi
         return
     for indicator in sorted(criterion.condition.indicators()):
         graph.add((node, PKB.requiresIndicator, indicators[indicator]))
-    for number, comparison in enumerate(_comparisons(criterion.condition), start=1):
+    for number, comparison in enumerate(comparisons(criterion.condition), start=1):
         condition = URIRef(f"{node}/condition/{number}")
         graph.add((node, PKB.hasCondition, condition))
         graph.add((condition, RDF.type, PKB.Condition))
@@ -77,13 +76,6 @@ def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion, indi
         graph.add((condition, PKB.window, Literal(str(comparison.window) if comparison.window else "none")))
         for indicator in sorted(comparison.indicators()):
             graph.add((condition, PKB.requiresIndicator, indicators[indicator]))
-
-
-def _comparisons(node: ConditionNode) -> Iterator[Comparison]:
-    if isinstance(node, Comparison):
-        yield node
-    for child in node.children():
-        yield from _comparisons(child)
 
 
 def _decimal(value) -> str:

@@ -67,6 +67,86 @@ class Criterion:
 
 
 @dataclass
+class Override:
+    """`override criterion ID { ... }`: fields that replace the inherited ones."""
+
+    criterion_id: str
+    fields: dict
+    threshold: Threshold | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Drop:
+    criterion_id: str
+    reason: str
+    span: Span
+
+
+@dataclass
+class Definition:
+    """`define NAME = <measure>`: a named derived quantity."""
+
+    name: str
+    measure: object  # a policykb.operators.measure.Measure
+    span: Span
+
+
+@dataclass(frozen=True)
+class IndicatorDeclaration:
+    name: str
+    unit: str | None
+    yearly: bool
+    labels: dict
+    description: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class TitleDeclaration:
+    name: str
+    labels: dict
+    count_indicator: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of the source text, for coverage: encoded by the criteria citing it, or
+    omitted on purpose (with the reason)."""
+
+    citation: str
+    omitted: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Datum:
+    """One line of an example's data: `kind` is value, county, enterprise, incident,
+    no_incidents or assessment; `fields` what the line gave."""
+
+    kind: str
+    fields: dict
+    span: Span
+
+
+@dataclass(frozen=True)
+class Expectation:
+    target: str  # a criterion id, or "verdict"
+    status: str
+    span: Span
+
+
+@dataclass
+class Example:
+    name: str
+    as_of: int
+    data: list[Datum]
+    expect: list[Expectation]
+    span: Span
+
+
+@dataclass
 class Policy:
     id: str
     titles: dict[str, str]
@@ -81,7 +161,19 @@ class Policy:
     file: str
     span: Span
     source_sha256: str = ""
-    extra: dict = field(default_factory=dict)
+    is_library: bool = False
+    extends: str | None = None
+    supersedes: str | None = None
+    expires: dt.date | None = None
+    uses: list[str] = field(default_factory=list)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+    drops: list[Drop] = field(default_factory=list)
+    indicator_declarations: list[IndicatorDeclaration] = field(default_factory=list)
+    title_declarations: list[TitleDeclaration] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    inherited: dict[str, str] = field(default_factory=dict)  # criterion id -> policy it came from
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)

@@ -16,9 +16,19 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 def check_policy(policy: Policy, vocabulary: Vocabulary) -> list[Diagnostic]:
-    """Check `policy`; raise PolicyKBError if it has errors, else return its warnings."""
-    ctx = CheckContext(vocabulary)
+    """Check a resolved `policy` against `vocabulary` plus its own declarations; resolve
+    units and definitions in place. Raise PolicyKBError if it has errors, else return its
+    warnings."""
+    from policykb.language.declarations import declared_vocabulary
+
+    vocabulary, problems = declared_vocabulary(policy, vocabulary)
+    ctx = CheckContext(vocabulary, list(problems), definitions=dict(policy.definitions))
     warnings: list[Diagnostic] = []
+    _check_definitions(policy, ctx)
+    if policy.is_library:
+        if ctx.diagnostics:
+            raise PolicyKBError(ctx.diagnostics)
+        return warnings
     _check_identity(policy, ctx, warnings)
     seen: dict[str, int] = {}
     for criterion in policy.criteria:
@@ -47,6 +57,12 @@ def check_policy(policy: Policy, vocabulary: Vocabulary) -> list[Diagnostic]:
     if ctx.diagnostics:
         raise PolicyKBError(ctx.diagnostics)
     return warnings
+
+
+def _check_definitions(policy: Policy, ctx: CheckContext) -> None:
+    for name, definition in policy.definitions.items():
+        if name in ctx.vocabulary.indicators:
+            ctx.error(f"'{name}' is already an indicator; a definition needs a name of its own", definition.span)
 
 
 def _check_identity(policy: Policy, ctx: CheckContext, warnings: list[Diagnostic]) -> None:

@@ -16,7 +16,8 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
 from policykb.errors import Diagnostic, PolicyKBError
-from policykb.language.ast import Citation, Criterion, Policy, Span, Threshold
+from policykb.language.ast import (Citation, Clause, Criterion, Datum, Definition, Drop, Example, Expectation,
+                                   IndicatorDeclaration, Override, Policy, Span, Threshold, TitleDeclaration)
 from policykb.language.syntax_errors import describe_syntax_error
 from policykb.operators.registry import BUILDERS
 
@@ -36,7 +37,8 @@ class _Field:
         self.key, self.value, self.span = key, value, span
 
 
-SINGLE_FIELDS_POLICY = ("issuer", "jurisdiction", "document", "effective", "source_url", "validity", "review")
+SINGLE_FIELDS_POLICY = ("issuer", "jurisdiction", "document", "effective", "source_url", "validity", "review",
+                        "supersedes", "expires")
 SINGLE_FIELDS_CRITERION = ("kind", "article", "paragraph", "source_text", "summary", "note", "require")
 
 
@@ -76,19 +78,36 @@ class _ToAst(Transformer):
     source_url, review, kind = _text_field("source_url"), _text_field("review"), _text_field("kind")
     article, paragraph, note = _text_field("article"), _text_field("paragraph"), _text_field("note")
     source_text, summary = _text_field("source_text"), _text_field("summary")
+    supersedes, description, counted_by = _text_field("supersedes"), _text_field("description"), _text_field("counted_by")
+    unit = _text_field("unit")
+
+    def uses(self, children):
+        return _Field("uses:" + str(children[0]), str(children[0]), self._span(children[0]))
+
+    def label(self, children):
+        return _Field("label:" + str(children[0]), _unquote(children[1]), self._span(children[0]))
+
+    @v_args(meta=True)
+    def yearly(self, meta, children):
+        return _Field("yearly", True, self._span(meta))
+
+    def expires(self, children):
+        return self._date_field("expires", children[0])
 
     def title(self, children):
         return _Field("title:" + str(children[0]), _unquote(children[1]), self._span(children[0]))
 
     def effective(self, children):
-        token = children[0]
+        return self._date_field("effective", children[0])
+
+    def _date_field(self, key: str, token) -> _Field:
         try:
             value = dt.date.fromisoformat(str(token))
         except ValueError:
             self.diagnostics.append(Diagnostic(f"'{token}' is not a calendar date", expected="YYYY-MM-DD",
                                                **self._span(token).where()))
             value = None
-        return _Field("effective", value, self._span(token))
+        return _Field(key, value, self._span(token))
 
     def validity(self, children):
         return _Field("validity", int(children[0]), self._span(children[0]))
@@ -114,9 +133,96 @@ class _ToAst(Transformer):
 
     def policy_block(self, children):
         ident, *fields = children
+        parent = None
+        if fields and isinstance(fields[0], tuple):
+            parent, fields = fields[0][1], fields[1:]
         values = self._collect(fields, SINGLE_FIELDS_POLICY)
-        titles = {k.split(":")[1]: v for k, v in values.items() if k.startswith("title:")}
-        return ("policy", str(ident), values, titles, self._span(ident))
+        values["extends"] = parent
+        return ("policy", str(ident), values, self._span(ident))
+
+    def extends(self, children):
+        return ("extends", str(children[0]))
+
+    def library_block(self, children):
+        return ("library", str(children[0]), {}, self._span(children[0]))
+
+    # ---------------------------------------------------------------- other items
+    def override_block(self, children):
+        ident, *fields = children
+        threshold = next((f.value for f in fields if f.key == "threshold"), None)
+        values = self._collect([f for f in fields if f.key != "threshold"], SINGLE_FIELDS_CRITERION)
+        if "require" in values:
+            values["expression"] = values["require"][1]
+            values["require"] = values["require"][0]
+        return Override(str(ident), values, threshold, self._span(ident))
+
+    def threshold_field(self, children):
+        return _Field("threshold", children[0], children[0].span)
+
+    def drop(self, children):
+        return Drop(str(children[0]), _unquote(children[1]), self._span(children[0]))
+
+    def define(self, children):
+        return Definition(str(children[0]), children[1], self._span(children[0]))
+
+    def indicator_declaration(self, children):
+        ident, *fields = children
+        values = self._collect(fields, ("unit", "yearly", "description"))
+        return IndicatorDeclaration(str(ident), values.get("unit"), values.get("yearly", False), _labels(values),
+                                    values.get("description"), self._span(ident))
+
+    def title_declaration(self, children):
+        ident, *fields = children
+        values = self._collect(fields, ("counted_by",))
+        return TitleDeclaration(str(ident), _labels(values), values.get("counted_by"), self._span(ident))
+
+    def clause(self, children):
+        omitted = _unquote(children[1]) if len(children) > 1 else None
+        return Clause(_unquote(children[0]), omitted, self._span(children[0]))
+
+    def example(self, children):
+        name, as_of, data, expect = children
+        return Example(_unquote(name), int(as_of), data, expect, self._span(name))
+
+    def example_data(self, children):
+        return list(children)
+
+    def example_expect(self, children):
+        return list(children)
+
+    def expectation(self, children):
+        return Expectation(str(children[0]), str(children[1]), self._span(children[0]))
+
+    def datum_value(self, children):
+        name, *rest = children
+        year = int(rest[0]) if len(rest) == 2 else None
+        value = rest[-1]
+        if isinstance(value, Token) and value.type == "BOOLEAN":
+            value = str(value) == "true"
+        return Datum("value", {"indicator": str(name), "year": year, "value": value}, self._span(name))
+
+    @v_args(meta=True)
+    def datum_county(self, meta, children):
+        return Datum("county", {"county": _unquote(children[0])}, self._span(meta))
+
+    @v_args(meta=True)
+    def datum_enterprise(self, meta, children):
+        ident, *rest = children
+        titles = next((r for r in rest if isinstance(r, list)), [])
+        return Datum("enterprise", {"id": str(ident), "leading": True in rest, "titles": titles}, self._span(meta))
+
+    @v_args(meta=True)
+    def datum_incident(self, meta, children):
+        year, kind, severity = children
+        return Datum("incident", {"year": int(year), "kind": str(kind), "severity": str(severity)}, self._span(meta))
+
+    @v_args(meta=True)
+    def datum_no_incidents(self, meta, children):
+        return Datum("no_incidents", {}, self._span(meta))
+
+    @v_args(meta=True)
+    def datum_assessment(self, meta, children):
+        return Datum("assessment", {"criterion": str(children[0]), "result": str(children[1])}, self._span(meta))
 
     def criterion_block(self, children):
         ident, *fields = children
@@ -128,14 +234,43 @@ class _ToAst(Transformer):
                          expression=values.get("require", (None, None))[1], span=self._span(ident))
 
     def start(self, children):
-        (_, ident, values, titles, span), *criteria = children
-        return Policy(id=ident, titles=titles, issuer=values.get("issuer"), jurisdiction=values.get("jurisdiction"),
-                      document=values.get("document"), effective=values.get("effective"),
-                      source_url=values.get("source_url"), validity_years=values.get("validity"),
-                      review=values.get("review"), criteria=list(criteria), file=self.file, span=span)
+        (what, ident, values, span), *items = children
+        titles = {k.split(":")[1]: v for k, v in values.items() if k.startswith("title:")}
+        policy = Policy(id=ident, titles=titles, issuer=values.get("issuer"), jurisdiction=values.get("jurisdiction"),
+                        document=values.get("document"), effective=values.get("effective"),
+                        source_url=values.get("source_url"), validity_years=values.get("validity"),
+                        review=values.get("review"), criteria=[], file=self.file, span=span,
+                        is_library=what == "library", extends=values.get("extends"),
+                        supersedes=values.get("supersedes"), expires=values.get("expires"),
+                        uses=[v for k, v in values.items() if k.startswith("uses:")])
+        for item in items:
+            self._place(policy, item)
+        return policy
+
+    def _place(self, policy: Policy, item) -> None:
+        """Put a top-level item where it belongs; a library holds only shared pieces."""
+        if policy.is_library and not isinstance(item, (Definition, IndicatorDeclaration, TitleDeclaration)):
+            self.diagnostics.append(Diagnostic(
+                "a library holds only definitions and vocabulary declarations", **item.span.where(),
+                hint="put criteria, examples and clauses in a policy file"))
+            return
+        if isinstance(item, Definition):
+            if item.name in policy.definitions:
+                self.diagnostics.append(Diagnostic(f"'{item.name}' is defined twice (first at line "
+                                                   f"{policy.definitions[item.name].span.line})", **item.span.where()))
+            policy.definitions.setdefault(item.name, item)
+            return
+        target = {Criterion: policy.criteria, Override: policy.overrides, Drop: policy.drops,
+                  IndicatorDeclaration: policy.indicator_declarations, TitleDeclaration: policy.title_declarations,
+                  Clause: policy.clauses, Example: policy.examples}[type(item)]
+        target.append(item)
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _labels(values: dict) -> dict:
+    return {k.split(":")[1]: v for k, v in values.items() if k.startswith("label:")}
 
 
 def _unquote(token: Token) -> str:

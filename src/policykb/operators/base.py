@@ -58,6 +58,21 @@ class ConditionNode:
 class CheckContext:
     vocabulary: Vocabulary
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    definitions: dict = field(default_factory=dict)  # name -> language.ast.Definition
+    used_definitions: set = field(default_factory=set)
+
+    def resolve_measure(self, measure, span: Span, seen: tuple[str, ...] = ()):
+        """`measure`, or the measure a `define`d name stands for (a fresh copy)."""
+        import copy
+
+        name = getattr(measure, "indicator", None)
+        if type(measure).__name__ != "IndicatorValue" or name not in self.definitions:
+            return measure
+        if name in seen:
+            self.error(f"definition '{name}' refers to itself: {' -> '.join(seen + (name,))}", span)
+            return measure
+        self.used_definitions.add(name)
+        return self.resolve_measure(copy.deepcopy(self.definitions[name].measure), span, seen + (name,))
 
     def error(self, message: str, span: Span, expected: str | None = None, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(message, expected=expected, hint=hint, **span.where()))

@@ -51,6 +51,7 @@ class Comparison(ConditionNode):
         return set(self.measure.indicators())
 
     def check(self, ctx: CheckContext) -> None:
+        self.measure = ctx.resolve_measure(self.measure, self.span)
         dimension = self.measure.check(ctx, self)
         if dimension is not None:
             self.threshold = ctx.threshold(self.threshold, dimension)
@@ -105,6 +106,14 @@ class Comparison(ConditionNode):
             return f"{at}unknown ({shown})" if shown else f"{at}unknown"
         verdict = "ok" if fmt.holds(value, self.op, self.threshold_value) else "fails"
         return f"{at}{shown}, {fmt.margin(value, self.threshold_value, self.measure.dimension)} ({verdict})"
+
+
+def comparisons(node: ConditionNode):
+    """Every comparison inside `node`, in reading order."""
+    if isinstance(node, Comparison):
+        yield node
+    for child in node.children():
+        yield from comparisons(child)
 
 
 def negated(op: str) -> str:

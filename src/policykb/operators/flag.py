@@ -19,6 +19,10 @@ class Flag(ConditionNode):
         return {self.indicator}
 
     def check(self, ctx: CheckContext) -> None:
+        if self.indicator in ctx.definitions:
+            ctx.error(f"'{self.indicator}' is a defined quantity, not a yes/no condition", self.span,
+                      expected=f"a comparison such as {self.indicator} >= ...")
+            return
         found = ctx.vocabulary.indicators.get(self.indicator)
         if found is not None and found.dimension != BOOLEAN:
             ctx.error(f"'{self.indicator}' is a {found.dimension} indicator, not a yes/no one, so it "

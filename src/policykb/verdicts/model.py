@@ -52,10 +52,14 @@ class Verdict:
     status: str
     criteria: list[CriterionVerdict]
     synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"cluster": self.cluster, "policy": self.policy, "as_of": self.as_of, "status": self.status,
+        data = {"cluster": self.cluster, "policy": self.policy, "as_of": self.as_of, "status": self.status,
                 "criteria": [c.to_json() for c in self.criteria]}
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
     def criterion(self, criterion_id: str) -> CriterionVerdict:
         return next(c for c in self.criteria if c.id == criterion_id)
