@@ -24,6 +24,7 @@ EPILOG = """examples:
   policykb screen --policy henan-2023 --format json
   policykb screen --policy miit-2022 --data my-clusters/
   policykb lint policies/*.policy
+  policykb test policies/jiangsu-2023.policy
   policykb import my-clusters/ --into my-kb/
   policykb query 'SELECT ?p WHERE { ?c pkb:requiresIndicator ind:rd_expenditure ; pkb:ofPolicy ?p }'"""
 
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", parents=[common], help="check policy files for mistakes")
     lint.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    test = commands.add_parser("test", parents=[common], help="run the examples written inside policy files")
+    test.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                      help="policy files (default: the shipped policies and any --policies)")
 
     program = commands.add_parser("program", parents=[common], help="print the Datalog program a measure compiles to")
     program.add_argument("--policy", required=True, metavar="ID")

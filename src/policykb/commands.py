@@ -86,6 +86,41 @@ def lint(args) -> Output:
     return Output(text, 1 if errors else 0)
 
 
+def test(args) -> Output:
+    from policykb.graph.store import KnowledgeGraph
+    from policykb.language.loader import load_policies, load_policy
+    from policykb.policy_tests import run_examples
+
+    kb_dir = args.kb or resources.kb_dir()
+    vocabulary = KnowledgeGraph.open(kb=kb_dir).vocabulary()
+    context = [resources.policies_dir(), *args.policies]
+    if args.files:
+        policies = [load_policy(path, vocabulary, context)[0] for path in args.files]
+    else:
+        policies = list(load_policies(context, vocabulary).policies.values())
+    results = [r for policy in policies for r in run_examples(policy, kb_dir)]
+    return Output(render_tests(results, _style()), 0 if all(r.passed for r in results) else 1)
+
+
+def render_tests(results, style) -> str:
+    lines, current = [], None
+    for result in results:
+        if result.policy.id != current:
+            current = result.policy.id
+            lines.append(f"{current} ({result.policy.file})")
+        mark = style.paint("✔", "met") if result.passed else style.paint("✘", "unmet")
+        lines.append(f"  {mark} {result.example.name} (line {result.example.span.line}, as of {result.example.as_of})")
+        for problem in result.problems:
+            lines.append("      " + problem.render())
+        for miss in result.mismatches:
+            lines.append(f"      {miss.target}: expected {miss.expected}, got {style.paint(miss.got, miss.got)}")
+            if miss.explanation:
+                lines.append(f"        {miss.explanation}")
+    failed = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines) + "\n"
+
+
 def import_(args) -> Output:
     from policykb.graph.store import KnowledgeGraph
 
@@ -136,5 +171,5 @@ def _term_json(term) -> dict:
     return data
 
 
-COMMANDS = {"policies": policies, "check": check, "screen": screen, "program": program, "lint": lint,
+COMMANDS = {"policies": policies, "check": check, "screen": screen, "program": program, "lint": lint, "test": test,
             "import": import_, "query": query}

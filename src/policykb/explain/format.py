@@ -26,6 +26,16 @@ def decimal(value: Fraction, places: int = 2) -> str:
     return text if Fraction(rounded) == value else "≈" + text
 
 
+def exact(value) -> str:
+    """A Fraction with a terminating decimal expansion written exactly ("250.41")."""
+    from decimal import Decimal, localcontext
+
+    value = Fraction(value)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+
+
 def quantity(value, dimension: str) -> str:
     if isinstance(value, bool) or dimension == BOOLEAN:
         return "yes" if value else "no"

@@ -11,6 +11,7 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from policykb.explain.format import exact
 from policykb.graph.namespaces import PKB, bind_prefixes, criterion_iri, policy_iri
 from policykb.language.ast import Criterion, Policy
 from policykb.operators.comparison import comparisons
@@ -72,16 +73,7 @@ def _describe_criterion(graph: Graph, policy: Policy, criterion: Criterion, indi
         graph.add((node, PKB.hasCondition, condition))
         graph.add((condition, RDF.type, PKB.Condition))
         graph.add((condition, PKB.operator, OPERATORS[comparison.op]))
-        graph.add((condition, PKB.threshold, Literal(_decimal(comparison.threshold_value), datatype=XSD.decimal)))
+        graph.add((condition, PKB.threshold, Literal(exact(comparison.threshold_value), datatype=XSD.decimal)))
         graph.add((condition, PKB.window, Literal(str(comparison.window) if comparison.window else "none")))
         for indicator in sorted(comparison.indicators()):
             graph.add((condition, PKB.requiresIndicator, indicators[indicator]))
-
-
-def _decimal(value) -> str:
-    """An exact decimal literal for a Fraction whose denominator divides a power of ten."""
-    from decimal import Decimal, localcontext
-
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
