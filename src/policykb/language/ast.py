@@ -174,6 +174,7 @@ class Policy:
     clauses: list[Clause] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     inherited: dict[str, str] = field(default_factory=dict)  # criterion id -> policy it came from
+    used_definitions: set[str] = field(default_factory=set)  # filled by the checker
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)

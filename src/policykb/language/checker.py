@@ -1,7 +1,7 @@
-"""Checks a parsed policy against the vocabulary; resolves units in place.
+"""Checks a resolved policy against the vocabulary; resolves units and definitions in place.
 
-Errors make the policy unusable (raised together as one PolicyKBError); warnings are
-returned for `policykb lint` to show."""
+Errors make the policy unusable and are raised together as one PolicyKBError. Findings
+that do not (missing citations, suspicious conditions...) belong to `policykb.lint`."""
 
 from __future__ import annotations
 
@@ -15,21 +15,23 @@ from policykb.vocabulary import Vocabulary
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-def check_policy(policy: Policy, vocabulary: Vocabulary) -> list[Diagnostic]:
+def check_policy(policy: Policy, vocabulary: Vocabulary) -> None:
     """Check a resolved `policy` against `vocabulary` plus its own declarations; resolve
-    units and definitions in place. Raise PolicyKBError if it has errors, else return its
-    warnings."""
+    units and definitions in place. Raise PolicyKBError if it has errors."""
     from policykb.language.declarations import declared_vocabulary
 
     vocabulary, problems = declared_vocabulary(policy, vocabulary)
     ctx = CheckContext(vocabulary, list(problems), definitions=dict(policy.definitions))
-    warnings: list[Diagnostic] = []
     _check_definitions(policy, ctx)
-    if policy.is_library:
-        if ctx.diagnostics:
-            raise PolicyKBError(ctx.diagnostics)
-        return warnings
-    _check_identity(policy, ctx, warnings)
+    if not policy.is_library:
+        _check_identity(policy, ctx)
+        _check_criteria(policy, ctx)
+    policy.used_definitions = ctx.used_definitions
+    if ctx.diagnostics:
+        raise PolicyKBError(ctx.diagnostics)
+
+
+def _check_criteria(policy: Policy, ctx: CheckContext) -> None:
     seen: dict[str, int] = {}
     for criterion in policy.criteria:
         where = criterion.span
@@ -49,14 +51,8 @@ def check_policy(policy: Policy, vocabulary: Vocabulary) -> list[Diagnostic]:
                            "for a computable condition")
         if criterion.condition is not None:
             criterion.condition.check(ctx)
-        if not criterion.citation.article:
-            warnings.append(Diagnostic(f"criterion '{criterion.id}' cites no article", hint="add article \"...\"",
-                                       severity="warning", **where.where()))
     if not policy.criteria:
         ctx.error(f"policy '{policy.id}' has no criteria", policy.span, expected="one or more 'criterion' blocks")
-    if ctx.diagnostics:
-        raise PolicyKBError(ctx.diagnostics)
-    return warnings
 
 
 def _check_definitions(policy: Policy, ctx: CheckContext) -> None:
@@ -65,12 +61,7 @@ def _check_definitions(policy: Policy, ctx: CheckContext) -> None:
             ctx.error(f"'{name}' is already an indicator; a definition needs a name of its own", definition.span)
 
 
-def _check_identity(policy: Policy, ctx: CheckContext, warnings: list[Diagnostic]) -> None:
+def _check_identity(policy: Policy, ctx: CheckContext) -> None:
     if not ID_PATTERN.match(policy.id):
         ctx.error(f"policy id '{policy.id}' is not lower-case words joined by '-'", policy.span,
                   expected="an id such as jiangsu-2023")
-    for field, value in (("title zh", policy.titles.get("zh")), ("title en", policy.titles.get("en")),
-                         ("document", policy.document), ("effective", policy.effective)):
-        if not value:
-            warnings.append(Diagnostic(f"policy '{policy.id}' has no {field}", severity="warning",
-                                       **policy.span.where()))

@@ -22,7 +22,6 @@ from policykb.vocabulary import Vocabulary
 class LoadedPolicies:
     policies: dict[str, Policy] = field(default_factory=dict)  # checked, complete policies
     libraries: dict[str, Policy] = field(default_factory=dict)
-    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def policy_files(folders: Iterable[Path]) -> list[Path]:
@@ -83,7 +82,7 @@ def check_all(parsed: dict[str, Policy], vocabulary: Vocabulary, errors: list[Di
         if only is not None and policy.id not in only:
             continue
         try:
-            loaded.warnings += check_policy(policy, vocabulary)
+            check_policy(policy, vocabulary)
         except PolicyKBError as error:
             errors += error.diagnostics
             continue
@@ -91,8 +90,9 @@ def check_all(parsed: dict[str, Policy], vocabulary: Vocabulary, errors: list[Di
     return loaded
 
 
-def load_policy(path: Path, vocabulary: Vocabulary, context: Iterable[Path] = ()) -> tuple[Policy, list[Diagnostic]]:
-    """One policy file, resolved against the policies in `context` (for `extends`)."""
+def load_policy(path: Path, vocabulary: Vocabulary, context: Iterable[Path] = ()) -> tuple[Policy, dict[str, Policy]]:
+    """One policy file, resolved against the policies in `context` (for `extends`), and
+    the context's policies that could be checked (for checks across versions)."""
     own, errors = parse_files([Path(path)])
     if errors:
         raise PolicyKBError(errors)
@@ -106,4 +106,5 @@ def load_policy(path: Path, vocabulary: Vocabulary, context: Iterable[Path] = ()
     if errors:
         raise PolicyKBError(errors)
     found = loaded.policies.get(target.id) or loaded.libraries[target.id]
-    return found, loaded.warnings
+    others = check_all({k: v for k, v in parsed.items()}, vocabulary, [])
+    return found, {**others.policies, found.id: found}
