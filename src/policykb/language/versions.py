@@ -34,6 +34,9 @@ def check_lineage(policies: dict[str, Policy]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     successor: dict[str, str] = {}
     for policy in policies.values():
+        if policy.expires and policy.effective and policy.expires < policy.effective:
+            problems.append(Diagnostic(f"'{policy.id}' expires ({policy.expires}) before it takes effect "
+                                       f"({policy.effective})", **policy.span.where()))
         target = policy.supersedes
         if target is None:
             continue
@@ -45,9 +48,6 @@ def check_lineage(policies: dict[str, Policy]) -> list[Diagnostic]:
                                        **policy.span.where(), hint="a version has one successor"))
         else:
             successor[target] = policy.id
-        if policy.expires and policy.effective and policy.expires < policy.effective:
-            problems.append(Diagnostic(f"'{policy.id}' expires ({policy.expires}) before it takes effect "
-                                       f"({policy.effective})", **policy.span.where()))
     for policy in policies.values():
         seen, current = [policy.id], policy.supersedes
         while current in policies and current not in seen:
