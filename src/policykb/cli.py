@@ -6,7 +6,6 @@ Exit status: 0 when the question was answered (whatever the verdict), 1 for bad 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -41,48 +40,17 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def _with_year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=int, metavar="YEAR", dest="as_of",
-                        help="application year; windows look at the completed years before it "
-                             "(default: the current year)")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    from policykb.commands import MODULES
+
     parser = argparse.ArgumentParser(prog="policykb", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"policykb {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common()
-
-    commands.add_parser("policies", parents=[common], help="list the measures that are loaded")
-
-    check = commands.add_parser("check", parents=[common], help="is one cluster eligible under a measure, and why")
-    check.add_argument("cluster", help="cluster id (see `policykb screen` for the ids)")
-    check.add_argument("--policy", required=True, metavar="ID", help="policy id (see `policykb policies`)")
-    _with_year(check)
-
-    screen = commands.add_parser("screen", parents=[common], help="verdicts of every cluster under a measure")
-    screen.add_argument("--policy", required=True, metavar="ID", help="policy id (see `policykb policies`)")
-    _with_year(screen)
-
-    lint = commands.add_parser("lint", parents=[common], help="check policy files for mistakes")
-    lint.add_argument("files", nargs="+", type=Path, metavar="FILE")
-
-    test = commands.add_parser("test", parents=[common], help="run the examples written inside policy files")
-    test.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                      help="policy files (default: the shipped policies and any --policies)")
-
-    program = commands.add_parser("program", parents=[common], help="print the Datalog program a measure compiles to")
-    program.add_argument("--policy", required=True, metavar="ID")
-    _with_year(program)
-
-    imp = commands.add_parser("import", parents=[common], help="read a CSV folder into a kb folder as Turtle")
-    imp.add_argument("folder", type=Path, metavar="DIR", help="folder in the CSV layout")
-    imp.add_argument("--into", type=Path, required=True, metavar="KBDIR", help="kb folder to write (created if new)")
-
-    query = commands.add_parser("query", parents=[common], help="run a read-only SPARQL query over the graph")
-    query.add_argument("sparql", help="SPARQL SELECT, ASK or CONSTRUCT; prefixes pkb:, id:, ind:, cluster:, "
-                                      "qb:, prov:, skos:, dcterms:, rdfs:, xsd: are predefined")
+    for module in MODULES:
+        module.configure(commands.add_parser(module.NAME, parents=[common], help=module.HELP,
+                                             description=module.HELP))
     return parser
 
 

@@ -1,0 +1,16 @@
+"""The `policykb` commands, one module each: NAME, HELP, configure(parser), run(args).
+
+To add a command, write its module and list it in MODULES; cli.py builds the parser from it."""
+
+from __future__ import annotations
+
+import argparse
+
+from policykb.commands import check, import_data, lint, policies, program, query, run_tests, screen
+from policykb.commands.common import Output
+
+MODULES = (policies, check, screen, lint, run_tests, program, import_data, query)
+
+
+def run(args: argparse.Namespace) -> Output:
+    return next(m for m in MODULES if m.NAME == args.command).run(args)
