@@ -27,6 +27,7 @@ from policykb.language.ast import Policy
 from policykb.language.loader import LoadedPolicies, load_policies
 from policykb.language.versions import select
 from policykb.suggest import did_you_mean
+from policykb.research.scenario import Change, apply_to_facts, apply_to_policies, concerns, describe
 from policykb.verdicts.model import Verdict
 
 EARLIEST_AS_OF, LATEST_AS_OF = 1990, 2100
@@ -37,12 +38,26 @@ def current_year() -> int:
 
 
 class KnowledgeBase:
-    def __init__(self, graph: KnowledgeGraph, policies: LoadedPolicies):
+    def __init__(self, graph: KnowledgeGraph, policies: LoadedPolicies, changes: Sequence[Change] = ()):
         self.graph = graph
         self.loaded = policies
+        self.changes = tuple(changes)  # what-if changes laid over the graph's facts
         self._engine: DatalogEngine | None = None
         self._engine_version: int | None = None
         self._compiled: dict[tuple[str, int], CompiledPolicy] = {}
+
+    def with_changes(self, changes: Sequence[Change]) -> "KnowledgeBase":
+        """The same knowledge base answering as if `changes` held (the graph is untouched)."""
+        changes = [*self.changes, *changes]
+        policies = apply_to_policies(self.loaded.policies, changes, self.graph.vocabulary())
+        for change in changes:
+            if hasattr(change, "cluster"):
+                self.graph.cluster(change.cluster)  # a clear error for an unknown cluster
+        return KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes)
+
+    def facts(self, clusters: Iterable[str] | None = None):
+        """The graph's facts about `clusters` (all if None), with any what-if changes."""
+        return apply_to_facts(self.graph.facts(clusters), self.changes)
 
     @classmethod
     def open(cls, kb: Path | None = None, data: Sequence[Path] = (), policies: Iterable[Path] = (),
@@ -81,16 +96,17 @@ class KnowledgeBase:
         compiled = self._compiled_for(policy_id, as_of)
         engine = self._ready_engine()
         results = read_results(engine, compiled, cluster)
-        view = cluster_views(self.graph.facts([cluster]))[cluster]
-        return build_verdict(compiled, view, self.graph.vocabulary(), results.verdicts[cluster],
-                             results.criteria[cluster], lambda pred, c: engine.holds(pred, c))
+        view = cluster_views(self.facts([cluster]))[cluster]
+        verdict = build_verdict(compiled, view, self.graph.vocabulary(), results.verdicts[cluster],
+                                results.criteria[cluster], lambda pred, c: engine.holds(pred, c))
+        return self._noted(verdict)
 
     def screen(self, policy_id: str, as_of: int | None = None) -> list[Verdict]:
         """Explained verdicts of every cluster in the graph, in cluster id order."""
         compiled = self._compiled_for(policy_id, as_of)
         engine = self._ready_engine()
         results = read_results(engine, compiled)
-        views = cluster_views(self.graph.facts())
+        views = cluster_views(self.facts())
         members: dict[str, set[str]] = {}
 
         def holds(pred: str, cluster: str) -> bool:
@@ -98,8 +114,13 @@ class KnowledgeBase:
                 members[pred] = engine.clusters_in(pred)
             return cluster in members[pred]
 
-        return [build_verdict(compiled, views[cid], self.graph.vocabulary(), results.verdicts[cid],
-                              results.criteria[cid], holds) for cid in sorted(views)]
+        return [self._noted(build_verdict(compiled, views[cid], self.graph.vocabulary(), results.verdicts[cid],
+                                          results.criteria[cid], holds)) for cid in sorted(views)]
+
+    def _noted(self, verdict: Verdict) -> Verdict:
+        """Say in the verdict which what-if changes it assumes."""
+        verdict.notes += [describe(c) for c in self.changes if concerns(c, verdict.cluster, verdict.policy)]
+        return verdict
 
     def statuses(self, policy_id: str, as_of: int | None = None) -> dict[str, dict[str, str]]:
         """Per cluster, each criterion's status and the overall one (key "*"), unexplained."""
@@ -142,7 +163,7 @@ class KnowledgeBase:
         when the graph changed since it was loaded."""
         if self._engine is None or self._engine_version != self.graph.data_version:
             engine = DatalogEngine()
-            engine.assert_facts(base_facts(self.graph.facts(), self.graph.vocabulary()))
+            engine.assert_facts(base_facts(self.facts(), self.graph.vocabulary()))
             for compiled in self._compiled.values():
                 engine.load_program(compiled.program)
             self._engine, self._engine_version = engine, self.graph.data_version

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykb.commands.common import Output, add_policy, add_year, open_kb, style
+from policykb.commands.common import Output, add_policy, add_what_if, add_year, open_kb, style
 from policykb.explain import render_json, render_text
 
 NAME = "check"
@@ -13,6 +13,7 @@ def configure(parser) -> None:
     parser.add_argument("cluster", help="cluster id (see `policykb screen` for the ids)")
     add_policy(parser)
     add_year(parser)
+    add_what_if(parser)
 
 
 def run(args) -> Output:

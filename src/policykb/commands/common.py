@@ -22,7 +22,24 @@ def style() -> render_text.Style:
 
 
 def open_kb(args: argparse.Namespace) -> KnowledgeBase:
-    return KnowledgeBase.open(kb=args.kb, data=args.data, policies=args.policies)
+    """The knowledge base the options name, with any --set / --set-threshold laid over it."""
+    from policykb.research.scenario import parse_set, parse_set_threshold
+
+    kb = KnowledgeBase.open(kb=args.kb, data=args.data, policies=args.policies)
+    vocabulary = kb.graph.vocabulary()
+    changes = [parse_set(text, vocabulary) for text in getattr(args, "set", None) or ()]
+    changes += [parse_set_threshold(text) for text in getattr(args, "set_threshold", None) or ()]
+    return kb.with_changes(changes) if changes else kb
+
+
+def add_what_if(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("what if")
+    group.add_argument("--set", action="append", default=[], metavar="CLUSTER.INDICATOR[YEAR]=VALUE",
+                       help="answer as if this value were so (repeatable; the kb is not changed), "
+                            "e.g. js-xinwu-mems-sensors.total_output[2023]=260亿元")
+    group.add_argument("--set-threshold", action="append", default=[], metavar="POLICY.CRITERION=VALUE",
+                       dest="set_threshold", help="answer under a changed threshold (repeatable), "
+                                                  "e.g. henan-2023.sme-share=60%%")
 
 
 def add_year(parser: argparse.ArgumentParser) -> None:

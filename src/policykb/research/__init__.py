@@ -1,0 +1,1 @@
+"""Research questions built on verdicts: what-ifs, gaps, sweeps, binding criteria, diffs."""
