@@ -121,4 +121,5 @@ def test_shipped_policies_parse_with_the_criteria_ids_of_criteria_md(shipped_pol
                        "leading-share", "quality-firms", "chain", "rd-intensity", "patent-density", "standards",
                        "industrial-internet", "green"],
     }
+    expected["guangdong-2023"] = expected["miit-2022"]  # the national numbers, by `extends`
     assert {pid: [c.id for c in p.criteria] for pid, p in shipped_policies.items()} == expected

@@ -19,7 +19,7 @@ def run(args) -> Output:
     rows = [{"id": p.id, "title_zh": p.titles.get("zh"), "title_en": p.titles.get("en"),
              "issuer": p.issuer, "jurisdiction": p.jurisdiction, "document": p.document,
              "effective": p.effective.isoformat() if p.effective else None, "validity_years": p.validity_years,
-             "criteria": len(p.criteria), "file": p.file} for p in kb.policies.values()]
+             "criteria": len(p.criteria), "file": p.file} for p in sorted(kb.policies.values(), key=lambda p: p.id)]
     if args.format == "json":
         return Output(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     id_width = max((len(r["id"]) for r in rows), default=0)
