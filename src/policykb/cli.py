@@ -36,7 +36,8 @@ def _common() -> argparse.ArgumentParser:
                        help="a folder of CSV files (clusters.csv, observations.csv, ...) to add; repeatable")
     group.add_argument("--policies", type=Path, action="append", default=[], metavar="DIR",
                        help="a folder (or file) of extra .policy files; repeatable")
-    common.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    common.add_argument("--format", choices=("text", "json", "ttl", "jsonld"), default="text",
+                        help="output format (default: text); ttl and jsonld (verdicts as RDF) for check and screen")
     return common
 
 

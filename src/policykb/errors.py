@@ -35,7 +35,8 @@ class Diagnostic:
         text = f"{self.location}: {self.severity}: " if self.location else f"{self.severity}: "
         text += self.message.rstrip(".") + "."
         if self.expected:
-            text += f" Expected {self.expected.rstrip('.')}."
+            expected = self.expected if self.expected.endswith("...") else self.expected.rstrip(".")
+            text += f" Expected {expected}" + ("" if expected.endswith("...") else ".")
         if self.hint:
             hint = self.hint[:1].upper() + self.hint[1:]
             text += f" {hint}" if hint.endswith(("?", "!", ".")) else f" {hint}."

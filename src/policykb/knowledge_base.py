@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -18,7 +19,8 @@ from policykb.engine.pydatalog_engine import DatalogEngine
 from policykb.engine.results import read_results
 from policykb.errors import PolicyKBError
 from policykb.explain.cluster_view import cluster_views
-from policykb.explain.verdict_builder import build_verdict
+from policykb.explain.verdict_builder import build_verdict, node_status
+from policykb.operators.base import ExplainContext
 from policykb.graph.policy_description import describe_policies
 from policykb.graph.store import KnowledgeGraph
 from policykb.graph.vocabulary_writer import add_declared_vocabulary
@@ -37,26 +39,40 @@ def current_year() -> int:
     return dt.date.today().year
 
 
+@dataclass
+class ClusterEvaluation:
+    verdict: Verdict
+    compiled: CompiledPolicy
+    context: ExplainContext
+
+
 class KnowledgeBase:
-    def __init__(self, graph: KnowledgeGraph, policies: LoadedPolicies, changes: Sequence[Change] = ()):
+    def __init__(self, graph: KnowledgeGraph, policies: LoadedPolicies, changes: Sequence[Change] = (),
+                 only: Iterable[str] | None = None):
         self.graph = graph
         self.loaded = policies
         self.changes = tuple(changes)  # what-if changes laid over the graph's facts
+        self.only = frozenset(only) if only is not None else None  # answer about these clusters only
         self._engine: DatalogEngine | None = None
         self._engine_version: int | None = None
         self._compiled: dict[tuple[str, int], CompiledPolicy] = {}
 
-    def with_changes(self, changes: Sequence[Change]) -> "KnowledgeBase":
-        """The same knowledge base answering as if `changes` held (the graph is untouched)."""
+    def with_changes(self, changes: Sequence[Change], only: Iterable[str] | None = None) -> "KnowledgeBase":
+        """The same knowledge base answering as if `changes` held (the graph is untouched);
+        `only` limits it to some clusters, which makes repeated what-ifs about one cluster
+        cheap."""
         changes = [*self.changes, *changes]
         policies = apply_to_policies(self.loaded.policies, changes, self.graph.vocabulary())
         for change in changes:
             if hasattr(change, "cluster"):
                 self.graph.cluster(change.cluster)  # a clear error for an unknown cluster
-        return KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes)
+        return KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes,
+                             only if only is not None else self.only)
 
     def facts(self, clusters: Iterable[str] | None = None):
         """The graph's facts about `clusters` (all if None), with any what-if changes."""
+        if clusters is None and self.only is not None:
+            clusters = sorted(self.only)
         return apply_to_facts(self.graph.facts(clusters), self.changes)
 
     @classmethod
@@ -92,6 +108,11 @@ class KnowledgeBase:
     # ------------------------------------------------------------ answers
     def check(self, cluster: str, policy_id: str, as_of: int | None = None) -> Verdict:
         """The explained verdict of one cluster under one measure."""
+        return self.evaluation(cluster, policy_id, as_of).verdict
+
+    def evaluation(self, cluster: str, policy_id: str, as_of: int | None = None) -> "ClusterEvaluation":
+        """The verdict of one cluster with what produced it: the compiled policy and a
+        context in which each condition node can explain or repair itself."""
         self.graph.cluster(cluster)  # a clear error for an unknown id
         compiled = self._compiled_for(policy_id, as_of)
         engine = self._ready_engine()
@@ -99,7 +120,9 @@ class KnowledgeBase:
         view = cluster_views(self.facts([cluster]))[cluster]
         verdict = build_verdict(compiled, view, self.graph.vocabulary(), results.verdicts[cluster],
                                 results.criteria[cluster], lambda pred, c: engine.holds(pred, c))
-        return self._noted(verdict)
+        context = ExplainContext(view, self.graph.vocabulary(), compiled.as_of,
+                                 lambda node: node_status(compiled, node, cluster, engine.holds))
+        return ClusterEvaluation(self._noted(verdict), compiled, context)
 
     def screen(self, policy_id: str, as_of: int | None = None) -> list[Verdict]:
         """Explained verdicts of every cluster in the graph, in cluster id order."""

@@ -69,7 +69,10 @@ def run_examples(policy: Policy, kb_dir: Path) -> list[ExampleResult]:
                 verdict = knowledge_base.check(cluster, policy.id, example.as_of)
                 result.mismatches = _compare(example, verdict)
             except PolicyKBError as error:
-                result.problems = error.diagnostics
+                # A problem with no place of its own (a year no version is in force) is the example's.
+                result.problems = [d if d.file else Diagnostic(d.message, expected=d.expected, hint=d.hint,
+                                                               **example.span.where())
+                                   for d in error.diagnostics]
         results.append(result)
     return results
 
@@ -87,7 +90,16 @@ def _vocabulary_graph(kb_dir: Path, policy: Policy) -> KnowledgeGraph:
 def _check_expectations(policy: Policy, example: Example) -> list[Diagnostic]:
     problems = []
     ids = [c.id for c in policy.criteria]
+    if not example.expect:
+        problems.append(Diagnostic(f"example '{example.name}' expects nothing, so it tests nothing",
+                                   **example.span.where(), hint="add e.g. 'expect { output met verdict eligible }'"))
+    seen: dict[str, object] = {}
     for expectation in example.expect:
+        if expectation.target in seen:
+            problems.append(Diagnostic(f"'{expectation.target}' is expected twice in example '{example.name}' "
+                                       f"(first at line {seen[expectation.target].span.line})",
+                                       **expectation.span.where(), hint="keep one expectation"))
+        seen.setdefault(expectation.target, expectation)
         allowed = VERDICT_STATUSES if expectation.target == "verdict" else CRITERION_STATUSES
         if expectation.target != "verdict" and expectation.target not in ids:
             problems.append(Diagnostic(f"example '{example.name}' expects a status of '{expectation.target}', "
@@ -98,6 +110,11 @@ def _check_expectations(policy: Policy, example: Example) -> list[Diagnostic]:
                                        f"{'a verdict' if expectation.target == 'verdict' else 'a criterion'}",
                                        **expectation.span.where(), expected=" | ".join(allowed),
                                        hint=did_you_mean(expectation.status, allowed)))
+    for datum in example.data:
+        if datum.kind == "assessment" and datum.fields["criterion"] not in ids:
+            problems.append(Diagnostic(f"the assessment names '{datum.fields['criterion']}', which is not a "
+                                       f"criterion of {policy.id}", **datum.span.where(),
+                                       hint=did_you_mean(datum.fields["criterion"], ids)))
     return problems
 
 

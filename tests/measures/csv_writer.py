@@ -34,7 +34,8 @@ DIMENSION = {
 }
 # unit text -> how many canonical units (yuan, percent, km2, ...) one of it is
 UNITS = {
-    "money": {"": 1, "CNY": 1, "元": 1, "100M CNY": 100_000_000, "亿元": 100_000_000, "10k CNY": 10_000, "万元": 10_000},
+    "money": {"": 1, "CNY": 1, "元": 1, "100M CNY": 100_000_000, "亿元": 100_000_000, "10k CNY": 10_000,
+              "万元": 10_000},
     "percent": {"": 1, "percent": 1, "%": 1, "ratio": 100},
     "area": {"": 1, "km2": 1, "km²": 1, "平方公里": 1},
     "count": {"": 1, "count": 1, "个": 1},

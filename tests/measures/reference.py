@@ -87,6 +87,8 @@ def window(year: int) -> list[int]:
 
 
 def latest(year: int) -> int:
+    """"(latest year)" in criteria.md: the last completed statistical year, Y-1. A value of
+    an earlier year never stands in for it (a missing Y-1 value is unknown)."""
     return year - 1
 
 
@@ -141,8 +143,6 @@ def titled(cluster: dict, titles: tuple[str, ...], at_least: int, leading_only: 
 
 def no_incident(cluster: dict, year: int) -> str:
     first, last = window(year)[0], window(year)[-1]
-    if not cluster.get("incidents_complete"):
-        return UNKNOWN
     for incident in cluster.get("incidents", []):
         floor = DISQUALIFYING_FROM[incident["kind"]]
         if first <= incident["year"] <= last and \
@@ -181,6 +181,7 @@ def quality_firms(leading_titles, leading_at_least, any_titles, any_at_least):
 
 
 CHAMPIONS = ("single_champion", "little_giant")
+NATIONAL_SMES = ("specialized_new_sme", "innovative_sme", "high_tech")
 
 # ------------------------------------------------------------------ the three tables
 # (criterion id, kind, data condition or None for qualitative), in criteria.md order.
@@ -192,7 +193,7 @@ POLICIES: dict[str, list[tuple[str, str, Callable | None]]] = {
         ("sme-share", HARD, lambda c, y: share(c, "sme_output", "total_output", latest(y), ">=", 70)),
         ("leading-share", HARD, lambda c, y: share(c, "leading_output", "total_output", latest(y), ">", 70)),
         ("growth", HARD, lambda c, y: growth(c, "total_output", y, ">", 10)),
-        ("quality-firms", HARD, quality_firms(CHAMPIONS, 1, ("specialized_new_sme", "innovative_sme", "high_tech"), 10)),
+        ("quality-firms", HARD, quality_firms(CHAMPIONS, 1, NATIONAL_SMES, 10)),
         ("compliance", HARD, no_incident),
         ("innovation", QUALITATIVE, None),
         ("digital", QUALITATIVE, None),
@@ -231,7 +232,7 @@ POLICIES: dict[str, list[tuple[str, str, Callable | None]]] = {
         ("output", HARD, output_each_year(30 * YI)),
         ("sme-share", HARD, lambda c, y: share(c, "sme_output", "total_output", latest(y), ">=", 65)),
         ("leading-share", HARD, lambda c, y: share(c, "leading_output", "total_output", latest(y), ">", 65)),
-        ("quality-firms", HARD, quality_firms(CHAMPIONS, 1, ("specialized_new_sme", "innovative_sme", "high_tech"), 10)),
+        ("quality-firms", HARD, quality_firms(CHAMPIONS, 1, NATIONAL_SMES, 10)),
         ("chain", HARD, flags("chain_map", "sharing_mechanism")),
         ("rd-intensity", HARD,
          lambda c, y: share(c, "rd_expenditure", "total_output", latest(y), ">=", Fraction(3, 2))),

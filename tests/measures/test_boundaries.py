@@ -2,8 +2,8 @@
 
 Each case starts from a cluster that meets every criterion of all three measures, changes
 a few values, and names the status criteria.md gives the probed criterion, derived by hand.
-Both policykb and the independent reference (reference.py) must give that literal. All
-cases go into one CSV folder set and one knowledge base, opened once for the module.
+Both policykb and the independent reference (reference.py) must give that literal. The
+cases of one measure go into one CSV folder set and one knowledge base, opened once.
 Application year 2024: the window is 2021-2023 and the latest year is 2023; every yearly
 indicator also carries failing values for 2020 and 2024, outside the window.
 """
@@ -461,3 +461,24 @@ def test_every_criterion_of_the_tables_has_a_boundary_case():
     for policy, table in POLICIES.items():
         missing = [cid for cid, _, _ in table if (policy, cid) not in probed]
         assert not missing, f"{policy}: no boundary case for {missing}"
+
+
+def _case_id(policy: str, criterion: str, label: str) -> str:
+    return next(cid for cid, c in CASES.items() if (c.policy, c.criterion, c.label) == (policy, criterion, label))
+
+
+@pytest.mark.parametrize("policy, criterion, label, phrases", [
+    # criteria.md: "The explanation says which bound decided."
+    (MIIT, "quality-firms", "one single champion", ["the largest count (1) already reaches the threshold"]),
+    (MIIT, "quality-firms", "9 specialized SMEs, the rest 0", ["even the sum (9) stays below the threshold"]),
+    (HN, "quality-firms", "9 + 1: the sum reaches 10, the largest does not", ["between 9 and 10"]),
+    # "the explanation names the assessor and date"
+    (MIIT, "area", "100.01 km2, assessed met", ["合成专家组", "2024-05-01"]),
+    (JS, "frontier", "assessed unmet", ["合成专家组", "2024-05-01"]),
+])
+def test_explanation_names_what_decided(results, policy, criterion, label, phrases):
+    cid = _case_id(policy, criterion, label)
+    kb, _ = results(policy)
+    explanation = kb.check(cid, policy, as_of=AS_OF).criterion(criterion).explanation
+    for phrase in phrases:
+        assert phrase in explanation, explanation

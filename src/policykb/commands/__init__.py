@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import argparse
 
-from policykb.commands import check, import_data, lint, policies, program, query, run_tests, screen
+from policykb.commands import (binding, check, designations, diff, gap, import_data, lint, policies, program, query,
+                               run_tests, screen, sweep)
 from policykb.commands.common import Output
 
-MODULES = (policies, check, screen, lint, run_tests, program, import_data, query)
+MODULES = (policies, check, screen, gap, diff, designations, sweep, binding, lint, run_tests, program, import_data,
+           query)
 
 
 def run(args: argparse.Namespace) -> Output:

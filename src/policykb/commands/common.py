@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+from policykb import resources
+from policykb.errors import PolicyKBError
 from policykb.explain import render_text
 from policykb.knowledge_base import KnowledgeBase
 
@@ -19,6 +22,19 @@ class Output:
 
 def style() -> render_text.Style:
     return render_text.Style(colour=sys.stdout.isatty())
+
+
+def require_format(args: argparse.Namespace, allowed: tuple[str, ...] = ("text", "json")) -> None:
+    """Refuse a --format this command does not write (ttl and jsonld are for check and screen)."""
+    if args.format not in allowed:
+        raise PolicyKBError.single(f"`policykb {args.command}` cannot write --format {args.format}",
+                                   expected="--format " + " or ".join(allowed),
+                                   hint="--format ttl and jsonld (verdicts as RDF) are for check and screen")
+
+
+def kb_paths(args: argparse.Namespace) -> list[Path]:
+    """The kb folder and data paths an answer was read from (for the provenance of verdicts)."""
+    return [args.kb or resources.kb_dir(), *args.data]
 
 
 def open_kb(args: argparse.Namespace) -> KnowledgeBase:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policykb.commands.common import Output
+from policykb.commands.common import Output, require_format
 
 NAME = "import"
 HELP = "read a CSV folder into a kb folder as Turtle"
@@ -17,6 +17,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     from policykb.graph.store import KnowledgeGraph
 
     into: Path = args.into

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from policykb import resources
-from policykb.commands.common import Output
+from policykb.commands.common import Output, require_format
 from policykb.errors import Diagnostic, PolicyKBError
 
 NAME = "lint"
@@ -18,6 +18,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     from policykb.graph.store import KnowledgeGraph
     from policykb.language.loader import load_policy
     from policykb.lint import lint_policy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from policykb.commands.common import Output, open_kb
+from policykb.commands.common import Output, open_kb, require_format
 
 NAME = "policies"
 HELP = "list the measures that are loaded"
@@ -15,6 +15,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     kb = open_kb(args)
     rows = [{"id": p.id, "title_zh": p.titles.get("zh"), "title_en": p.titles.get("en"),
              "issuer": p.issuer, "jurisdiction": p.jurisdiction, "document": p.document,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykb.commands.common import Output, add_policy, add_year, open_kb
+from policykb.commands.common import Output, add_policy, add_year, open_kb, require_format
 
 NAME = "program"
 HELP = "print the Datalog program a measure compiles to"
@@ -14,4 +14,5 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     return Output(open_kb(args).compiled(args.policy, args.as_of).program.text())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from policykb.commands.common import Output, open_kb
+from policykb.commands.common import Output, open_kb, require_format
 from policykb.explain import render_text
 
 NAME = "query"
@@ -17,6 +17,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     result = open_kb(args).graph.query(args.sparql)
     if result.kind == "ASK":
         return Output(json.dumps({"boolean": result.answer}) + "\n" if args.format == "json"

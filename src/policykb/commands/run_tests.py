@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policykb import resources
-from policykb.commands.common import Output, style
+from policykb.commands.common import Output, style, require_format
 
 NAME = "test"
 HELP = "run the examples written inside policy files"
@@ -17,6 +17,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     from policykb.graph.store import KnowledgeGraph
     from policykb.language.loader import load_policies, load_policy
     from policykb.policy_tests import run_examples

@@ -41,6 +41,8 @@ def quantity(value, dimension: str) -> str:
         return "yes" if value else "no"
     value = Fraction(value)
     if dimension == MONEY:
+        if value and abs(value) < YI / 100:  # small sums read better in 万元 or 元
+            return f"{decimal(value / 10_000, 2)}万元" if abs(value) >= 10_000 else f"{decimal(value, 2)}元"
         return f"{decimal(value / YI, 4)}亿元"
     if dimension == PERCENT:
         return f"{decimal(value, 2)}%"

@@ -21,19 +21,20 @@ Holds = Callable[[str, str], bool]
 def build_verdict(compiled: CompiledPolicy, view: ClusterView, vocabulary: Vocabulary, status: str,
                   criterion_statuses: dict[str, str], holds: Holds) -> Verdict:
     cluster = view.cluster.id
-
-    def status_of(node) -> str:
-        preds: NodePredicates = compiled.node_predicates[id(node)]
-        if holds(preds.met, cluster):
-            return MET
-        return UNMET if holds(preds.unmet, cluster) else UNKNOWN
-
-    ctx = ExplainContext(view, vocabulary, compiled.as_of, status_of)
+    ctx = ExplainContext(view, vocabulary, compiled.as_of, lambda node: node_status(compiled, node, cluster, holds))
     criteria = [_criterion_verdict(compiled, c, criterion_statuses.get(c.id, UNKNOWN), view, ctx)
                 for c in compiled.policy.criteria]
     return Verdict(cluster, view.cluster.name_zh or view.cluster.name_en, compiled.policy.id,
                    compiled.policy.title, compiled.as_of, status, criteria, view.cluster.synthetic,
                    [compiled.note] if compiled.note else [])
+
+
+def node_status(compiled: CompiledPolicy, node, cluster: str, holds: Holds) -> str:
+    """A condition node's status for `cluster`, as the engine derived it."""
+    preds: NodePredicates = compiled.node_predicates[id(node)]
+    if holds(preds.met, cluster):
+        return MET
+    return UNMET if holds(preds.unmet, cluster) else UNKNOWN
 
 
 def _criterion_verdict(compiled: CompiledPolicy, criterion: Criterion, status: str, view: ClusterView,

@@ -22,6 +22,7 @@ def check_policy(policy: Policy, vocabulary: Vocabulary) -> None:
 
     vocabulary, problems = declared_vocabulary(policy, vocabulary)
     ctx = CheckContext(vocabulary, list(problems), definitions=dict(policy.definitions))
+    ctx.rejected = {d.name for d in policy.indicator_declarations if d.name not in vocabulary.indicators}
     _check_definitions(policy, ctx)
     if not policy.is_library:
         _check_identity(policy, ctx)

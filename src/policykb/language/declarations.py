@@ -54,12 +54,12 @@ def _add(table: dict, item, declaration: IndicatorDeclaration | TitleDeclaration
         table[item.name] = item
         return
     if _meaning(existing) != _meaning(item):
-        problems.append(Diagnostic(f"{what} '{item.name}' is already in the vocabulary with another meaning "
-                                   f"({_meaning(existing)})", **declaration.span.where(),
+        problems.append(Diagnostic(f"{what} '{item.name}' is already in the vocabulary as {_meaning(existing)}, "
+                                   f"but this declaration makes it {_meaning(item)}", **declaration.span.where(),
                                    hint="use the existing one, or choose another name"))
 
 
-def _meaning(item) -> tuple:
+def _meaning(item) -> str:
     if isinstance(item, Indicator):
-        return item.dimension, "per year" if item.per_year else "not per year"
-    return (item.count_indicator or "no count indicator",)
+        return f"{item.dimension}, {'per year' if item.per_year else 'not per year'}"
+    return f"counted by {item.count_indicator}" if item.count_indicator else "without a count indicator"

@@ -104,7 +104,8 @@ def load_policy(path: Path, vocabulary: Vocabulary, context: Iterable[Path] = ()
     parsed = {**{k: v for k, v in others.items() if k != target.id}, target.id: target}
     loaded = check_all(parsed, vocabulary, errors, only={target.id})
     if errors:
-        raise PolicyKBError(errors)
+        own_errors = [e for e in errors if e.file == target.file]
+        raise PolicyKBError(own_errors or errors)
     found = loaded.policies.get(target.id) or loaded.libraries[target.id]
     others = check_all({k: v for k, v in parsed.items()}, vocabulary, [])
     return found, {**others.policies, found.id: found}

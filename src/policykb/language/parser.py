@@ -6,6 +6,7 @@ expected in the policy author's words (see `syntax_errors.py`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import hashlib
 from fractions import Fraction
 from functools import cache
@@ -27,7 +28,18 @@ MAX_POLICY_BYTES = 2_000_000  # a measure is a few pages; anything larger is not
 @cache
 def _lark() -> Lark:
     return Lark(resources.grammar_file().read_text(encoding="utf-8"), parser="lalr",
-                propagate_positions=True, maybe_placeholders=False)
+                propagate_positions=True, maybe_placeholders=False, edit_terminals=_whole_word_keywords)
+
+
+def _whole_word_keywords(terminal) -> None:
+    """Keywords match whole words only: `requires` must be reported as an unknown word, not
+    read as `require` followed by a name `s`."""
+    from lark.lexer import PatternRE
+
+    value = terminal.pattern.value
+    if terminal.pattern.type == "str" and value[:1].isalpha() and value.replace("_", "").isalnum():
+        terminal.pattern = PatternRE(re.escape(value) + r"(?![A-Za-z0-9_])", terminal.pattern.flags)
+        terminal.priority = max(terminal.priority, 1)
 
 
 class _Field:

@@ -64,7 +64,12 @@ def _find(target: str, parsed: dict[str, Policy], policy: Policy, word: str, pro
           want_library: bool) -> Policy | None:
     found = parsed.get(target)
     kind = "library" if want_library else "policy"
-    if found is None or found.is_library != want_library:
+    if found is not None and found.is_library != want_library:
+        fix = f"write 'uses {target}' in the policy block" if found.is_library else f"write 'extends {target}'"
+        problems.append(Diagnostic(f"'{word} {target}': '{target}' is a {'library' if found.is_library else 'policy'}",
+                                   **policy.span.where(), hint=fix))
+        return None
+    if found is None:
         candidates = [p.id for p in parsed.values() if p.is_library == want_library]
         problems.append(Diagnostic(f"'{word} {target}': no {kind} with that id is loaded", **policy.span.where(),
                                    hint=did_you_mean(target, candidates) or

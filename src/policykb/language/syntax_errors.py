@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+import re
+
 from policykb.errors import Diagnostic
+from policykb.suggest import did_you_mean
 
 FRIENDLY = {
     "IDENT": "a name", "NUMBER": "a number", "INT": "a whole number", "STRING": 'a quoted text "..."',
@@ -34,9 +37,35 @@ def _expected(names) -> str:
         except KeyError:
             shown.append(name.lower())
             continue
-        shown.append(f"'{pattern.value}'" if pattern.type == "str" else name.lower())
+        shown.append(f"'{_keyword(pattern)}'" if _keyword(pattern) else name.lower())
     unique = list(dict.fromkeys(shown))
     return unique[0] if len(unique) == 1 else "one of " + ", ".join(unique)
+
+
+KEYWORD_END = "(?![A-Za-z0-9_])"
+
+
+def _keyword(pattern) -> str | None:
+    """The word a keyword terminal matches (keywords are made whole-word regexes)."""
+    if pattern.type == "str":
+        return pattern.value
+    if pattern.value.endswith(KEYWORD_END):
+        return re.sub(r"\\(.)", r"\1", pattern.value[: -len(KEYWORD_END)])
+    return None
+
+
+def _keywords(names) -> list[str]:
+    from policykb.language.parser import _lark
+
+    words = []
+    for name in names:
+        try:
+            word = _keyword(_lark().get_terminal(name).pattern)
+        except KeyError:
+            continue
+        if word:
+            words.append(word)
+    return words
 
 
 def _found(error: UnexpectedInput, text: str) -> str:
@@ -68,4 +97,7 @@ def describe_syntax_error(error: UnexpectedInput, text: str, file: str) -> Diagn
         hint = f"write {LOOKALIKES[first]} instead of the full-width or typographic {first}"
     if isinstance(error, UnexpectedToken) and error.token.type == "IDENT" and "COMPARATOR" in expected:
         hint = "a quantity is compared with a threshold, e.g. total_output >= 40亿元 in each of the last 3 years"
+    if isinstance(error, UnexpectedToken) and str(error.token)[:1].isalpha() and hint is None \
+            and len(_keywords(expected)) > 1:
+        hint = did_you_mean(str(error.token), _keywords(expected))
     return Diagnostic(f"unexpected {_found(error, text)}", file, line, column, _expected(expected), hint)

@@ -16,7 +16,12 @@ class ClauseCoverage(LintCheck):
         policy = ctx.policy
         if not policy.clauses:
             return
+        seen: set[str] = set()
         for clause in policy.clauses:
+            if clause.citation in seen:
+                ctx.warning(f"clause '{clause.citation}' is listed twice", clause.span, hint="list it once")
+                continue
+            seen.add(clause.citation)
             encoding = [c.id for c in policy.criteria if cites(c.citation, clause.citation)]
             if clause.omitted is not None:
                 ctx.coverage.append(f"{clause.citation}: left out — {clause.omitted}")

@@ -45,6 +45,12 @@ class ConditionNode:
     def explain(self, ctx: "ExplainContext") -> "NodeExplanation":
         raise NotImplementedError
 
+    def repair(self, ctx: "ExplainContext"):
+        """A Plan (operators.repair) of data changes that would make this node met."""
+        from policykb.operators.repair import cannot
+
+        return cannot(f"no suggestion for a {type(self).__name__} condition")
+
     def indicators(self) -> set[str]:
         """Indicators this condition reads (for the graph's description of a policy)."""
         found: set[str] = set()
@@ -60,6 +66,7 @@ class CheckContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     definitions: dict = field(default_factory=dict)  # name -> language.ast.Definition
     used_definitions: set = field(default_factory=set)
+    rejected: set = field(default_factory=set)  # names whose declaration or definition was refused
 
     def resolve_measure(self, measure, span: Span, seen: tuple[str, ...] = ()):
         """`measure`, or the measure a `define`d name stands for (a fresh copy)."""
@@ -82,6 +89,8 @@ class CheckContext:
         from policykb.suggest import did_you_mean
 
         indicator = self.vocabulary.indicators.get(name)
+        if indicator is None and name in self.rejected:
+            return None  # already reported where it was declared
         if indicator is None:
             self.error(f"unknown indicator '{name}'", span,
                        hint=did_you_mean(name, self.vocabulary.indicators) or
@@ -190,6 +199,10 @@ class ExplainContext:
 
     def window(self, years: int) -> list[int]:
         return list(range(self.as_of - years, self.as_of))
+
+    @property
+    def cluster(self) -> str:
+        return self.view.cluster.id
 
     def label(self, indicator: str) -> str:
         found = self.vocabulary.indicators.get(indicator)

@@ -22,6 +22,7 @@ from policykb.language.ast import Threshold
 from policykb.operators.base import (MET, UNMET, UNKNOWN, C, CheckContext, CompileContext, ConditionNode,
                                      ExplainContext, NodeExplanation)
 from policykb.operators.measure import Measure, YearlyMeasure
+from policykb.operators.repair import Plan
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,18 @@ class Comparison(ConditionNode):
         ctx.add(met, *(Atom(m, (C,)) for m, _ in per_year))
         for _, u in per_year:
             ctx.add(unmet, Atom(u, (C,)))
+
+    def repair(self, ctx: ExplainContext):
+        if ctx.status(self) == MET:
+            return Plan()
+        if not isinstance(self.measure, YearlyMeasure):
+            return self.measure.repair(ctx, self)
+        plan = Plan()
+        for year in self.years(ctx.as_of):
+            reading = self.measure.read(ctx, year)
+            if reading.value is None or not fmt.holds(reading.value, self.op, self.threshold_value):
+                plan = plan + self.measure.repair_year(ctx, self, year, reading)
+        return plan
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         status = ctx.status(self)

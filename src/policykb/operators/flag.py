@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from policykb.operators.base import (MET, UNMET, CheckContext, CompileContext, ConditionNode, ExplainContext,
                                      InputValue, NodeExplanation)
+from policykb.operators.repair import Plan, Step
 from policykb.vocabulary import BOOLEAN
 
 
@@ -34,6 +35,14 @@ class Flag(ConditionNode):
     def compile(self, ctx: CompileContext, met: str, unmet: str) -> None:
         ctx.add(met, ctx.observation(self.indicator, None, True))
         ctx.add(unmet, ctx.observation(self.indicator, None, False))
+
+    def repair(self, ctx: ExplainContext) -> Plan:
+        from policykb.research.scenario import SetValue
+
+        if ctx.status(self) == MET:
+            return Plan()
+        return Plan([Step(SetValue(ctx.cluster, self.indicator, None, True),
+                          f"the measure requires {ctx.label(self.indicator).lower()}")])
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         label = ctx.label(self.indicator)

@@ -13,7 +13,8 @@ from policykb.datalog.program import Compare, Scaled, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext, NodeExplanation
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Measure, observed
+from policykb.operators.measure import Measure, observed, set_value
+from policykb.operators.repair import BASIS, Plan, least
 from policykb.vocabulary import COUNT, MONEY, PERCENT, PERSONS
 
 FIRST, LAST = Var("F"), Var("L")
@@ -57,6 +58,26 @@ class Growth(Measure):
         left, right = Scaled(LAST, g.denominator), Scaled(FIRST, g.numerator)
         ctx.add(met, *body, Compare(left, datalog_op(node.op), right))
         ctx.add(unmet, *body, Compare(left, negated(node.op), right))
+
+    def repair(self, ctx: ExplainContext, node) -> Plan:
+        """Raise the last year's value so the compound rate from the first year reaches the
+        threshold; publish the end years that are missing."""
+        first_year, last_year = self.window(ctx.as_of)
+        first, _, _ = observed(ctx, self.indicator, first_year)
+        last, _, _ = observed(ctx, self.indicator, last_year)
+        unit = ctx.vocabulary.indicators[self.indicator].dimension
+        factor, steps = self.factor(node.threshold_value), []
+        if first is None or first <= 0:
+            first = least(">=", last / factor, unit) if last else BASIS[unit]
+            first = max(first, Fraction(1))
+            steps.append(set_value(ctx, self.indicator, first_year, first, f"{ctx.label(self.indicator)} in "
+                                   f"{first_year} must be published (above zero)", illustrative=True))
+        needed = least(node.op, first * factor, unit)
+        wanted = fmt.comparison(node.op, node.threshold_value, PERCENT)
+        why = (f"{self.describe(ctx)} {first_year}-{last_year} must be {wanted}: {ctx.label(self.indicator)} in "
+               f"{last_year} at least {fmt.quantity(needed, unit)} from {fmt.quantity(first, unit)} in {first_year}")
+        steps.append(set_value(ctx, self.indicator, last_year, needed, why, illustrative=last is None))
+        return Plan(steps)
 
     def explain(self, ctx: ExplainContext, node, status: str) -> NodeExplanation:
         first_year, last_year = self.window(ctx.as_of)

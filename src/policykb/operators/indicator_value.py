@@ -8,7 +8,8 @@ from policykb.datalog.program import Compare, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Reading, YearlyMeasure, check_window, observed
+from policykb.operators.measure import Reading, YearlyMeasure, at, check_window, observed, set_value
+from policykb.operators.repair import Plan, least
 from policykb.vocabulary import BOOLEAN
 
 V = Var("V")
@@ -41,6 +42,13 @@ class IndicatorValue(YearlyMeasure):
         threshold = node.threshold_value
         ctx.add(met, ctx.observation(self.indicator, year, V), Compare(V, datalog_op(node.op), threshold))
         ctx.add(unmet, ctx.observation(self.indicator, year, V), Compare(V, negated(node.op), threshold))
+
+    def repair_year(self, ctx: ExplainContext, node, year, reading: Reading) -> Plan:
+        target = least(node.op, node.threshold_value, self.dimension)
+        label = f"{ctx.label(self.indicator)}{at(year)}"
+        wanted = fmt.comparison(node.op, node.threshold_value, self.dimension)
+        return Plan([set_value(ctx, self.indicator, year, target, f"{label} must be {wanted}",
+                               illustrative=reading.value is None)])
 
     def read(self, ctx: ExplainContext, year) -> Reading:
         value, inputs, missing = observed(ctx, self.indicator, year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policykb.datalog.program import Atom
+from policykb.operators.repair import Plan, cannot
 from policykb.operators.base import (MET, UNMET, UNKNOWN, C, CheckContext, CompileContext, ConditionNode,
                                      ExplainContext, NodeExplanation)
 
@@ -46,6 +47,13 @@ class Junction(ConditionNode):
 class AllOf(Junction):
     word = "and"
 
+    def repair(self, ctx: ExplainContext):
+        plan = Plan()
+        for part in self.parts:
+            if ctx.status(part) != MET:
+                plan = plan + part.repair(ctx)
+        return plan
+
     def compile(self, ctx: CompileContext, met: str, unmet: str) -> None:
         preds = [ctx.compile(p) for p in self.parts]
         ctx.add(met, *(_atom(p.met) for p in preds))
@@ -56,6 +64,11 @@ class AllOf(Junction):
 @dataclass
 class AnyOf(Junction):
     word = "or"
+
+    def repair(self, ctx: ExplainContext):
+        if ctx.status(self) == MET:
+            return Plan()
+        return min((part.repair(ctx) for part in self.parts), key=lambda plan: plan.cost)
 
     def compile(self, ctx: CompileContext, met: str, unmet: str) -> None:
         preds = [ctx.compile(p) for p in self.parts]
@@ -78,6 +91,9 @@ class Negation(ConditionNode):
         inner = ctx.compile(self.part)
         ctx.add(met, _atom(inner.unmet))
         ctx.add(unmet, _atom(inner.met))
+
+    def repair(self, ctx: ExplainContext):
+        return Plan() if ctx.status(self) == MET else cannot("no suggestion for a 'not' condition")
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         inner = ctx.explain(self.part)

@@ -46,6 +46,9 @@ class Measure:
     def explain(self, ctx: ExplainContext, node: "Comparison", status: str) -> NodeExplanation:
         raise NotImplementedError
 
+    def repair(self, ctx: ExplainContext, node: "Comparison"):
+        raise NotImplementedError
+
 
 class YearlyMeasure(Measure):
     def compile_year(self, ctx: CompileContext, node: "Comparison", year: int | None, met: str, unmet: str) -> None:
@@ -53,6 +56,23 @@ class YearlyMeasure(Measure):
 
     def read(self, ctx: ExplainContext, year: int | None) -> Reading:
         raise NotImplementedError
+
+    def repair_year(self, ctx: ExplainContext, node: "Comparison", year: int | None, reading: Reading):
+        """A Plan that makes the comparison hold in `year`."""
+        raise NotImplementedError
+
+
+def set_value(ctx: ExplainContext, indicator: str, year: int | None, value: Fraction, why: str,
+              illustrative: bool = False):
+    """A step that sets `indicator` (in `year`) to `value`."""
+    from policykb.operators.repair import Step
+    from policykb.research.scenario import SetValue
+
+    return Step(SetValue(ctx.cluster, indicator, year, value), why, illustrative)
+
+
+def at(year: int | None) -> str:
+    return f" in {year}" if year is not None else ""
 
 
 def check_window(ctx: CheckContext, node: "Comparison", per_year: bool, name: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from policykb.datalog import schema
 from policykb.datalog.program import Atom, Compare, Not, Var
+from policykb.operators.repair import Plan, Step, cannot
 from policykb.operators.base import (C, CheckContext, CompileContext, ConditionNode, ExplainContext, InputValue,
                                      NodeExplanation)
 
@@ -64,6 +65,21 @@ class NoIncident(ConditionNode):
                 ctx.add(bad, *body)
         ctx.add(met, Atom(schema.COMPLETE, (C, INCIDENTS)), Not(Atom(bad, (C,))))
         ctx.add(unmet, Atom(bad, (C,)))
+
+    def repair(self, ctx: ExplainContext) -> Plan:
+        from policykb.research.scenario import CompleteIncidentRecord
+
+        if ctx.status(self) == "met":
+            return Plan()
+        years = ctx.window(self.years)
+        found = sorted({i.year for i in ctx.view.incidents
+                        if years[0] <= i.year <= years[-1] and self.disqualifies(ctx, i.kind, i.severity)})
+        if found:
+            return cannot(f"a disqualifying incident in {', '.join(map(str, found))} cannot be undone; the window "
+                          f"of {self.years} years passes it from application year {found[-1] + self.years + 1}")
+        return Plan([Step(CompleteIncidentRecord(ctx.cluster),
+                          f"a complete incident record for {years[0]}-{years[-1]} must show no disqualifying "
+                          f"incident")])
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         years = ctx.window(self.years)

@@ -11,7 +11,8 @@ from policykb.datalog.program import Compare, Scaled, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Reading, YearlyMeasure, check_window, observed
+from policykb.operators.measure import Reading, YearlyMeasure, at, check_window, observed, set_value
+from policykb.operators.repair import BASIS, Plan, least
 from policykb.vocabulary import COUNT, MONEY, PERSONS
 
 X, N = Var("X"), Var("N")
@@ -46,6 +47,21 @@ class PerCapita(YearlyMeasure):
         left, right = Scaled(X, self.per * t.denominator), Scaled(N, t.numerator)
         ctx.add(met, *body, Compare(left, datalog_op(node.op), right))
         ctx.add(unmet, *body, Compare(left, negated(node.op), right))
+
+    def repair_year(self, ctx: ExplainContext, node, year, reading: Reading) -> Plan:
+        """Raise the counted quantity at the current population; publish what is missing."""
+        value, _, _ = observed(ctx, self.indicator, year)
+        people, _, _ = observed(ctx, self.population, year)
+        steps = []
+        if people is None or people <= 0:
+            people = BASIS[PERSONS]
+            steps.append(set_value(ctx, self.population, year, people, f"{ctx.label(self.population)}{at(year)} "
+                                   f"must be published", illustrative=True))
+        needed = least(node.op, node.threshold_value * people / self.per, self.dimension)
+        wanted = fmt.comparison(node.op, node.threshold_value, COUNT)
+        why = f"{self.describe(ctx)}{at(year)} must be {wanted}: {fmt.decimal(needed)} for {fmt.decimal(people)} people"
+        steps.append(set_value(ctx, self.indicator, year, needed, why, illustrative=value is None))
+        return Plan(steps)
 
     def read(self, ctx: ExplainContext, year) -> Reading:
         value, inputs, missing = observed(ctx, self.indicator, year)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from policykb.datalog import schema
 from policykb.datalog.program import Atom, Var
+from policykb.operators.repair import Plan, Step
 from policykb.operators.base import (C, CheckContext, CompileContext, ConditionNode, ExplainContext, InputValue,
                                      NodeExplanation)
 
@@ -28,6 +29,14 @@ class Recorded(ConditionNode):
 
     def compile(self, ctx: CompileContext, met: str, unmet: str) -> None:
         ctx.add(met, Atom(schema.ATTRIBUTE, (C, self.attribute, Var("X"))))
+
+    def repair(self, ctx: ExplainContext) -> Plan:
+        from policykb.research.scenario import SetAttribute
+
+        if ctx.status(self) == "met":
+            return Plan()
+        return Plan([Step(SetAttribute(ctx.cluster, self.attribute, f"({self.attribute} to be recorded)"),
+                          f"the cluster's {self.attribute.replace('_', ' ')} must be on record", illustrative=True)])
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         value = getattr(ctx.view.cluster, self.attribute, None)

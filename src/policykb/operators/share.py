@@ -11,7 +11,8 @@ from policykb.datalog.program import Compare, Scaled, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Reading, YearlyMeasure, check_window, observed
+from policykb.operators.measure import Reading, YearlyMeasure, at, check_window, observed, set_value
+from policykb.operators.repair import BASIS, Plan, least
 from policykb.vocabulary import COUNT, MONEY, PERCENT, PERSONS
 
 P, W = Var("P"), Var("W")
@@ -49,6 +50,23 @@ class Share(YearlyMeasure):
         left, right = Scaled(P, 100 * t.denominator), Scaled(W, t.numerator)
         ctx.add(met, *body, Compare(left, datalog_op(node.op), right))
         ctx.add(unmet, *body, Compare(left, negated(node.op), right))
+
+    def repair_year(self, ctx: ExplainContext, node, year, reading: Reading) -> Plan:
+        """Raise (or lower) the part at the whole's current value; publish what is missing."""
+        part, _, _ = observed(ctx, self.part, year)
+        whole, _, _ = observed(ctx, self.whole, year)
+        unit = ctx.vocabulary.indicators[self.whole].dimension
+        steps, wanted = [], fmt.comparison(node.op, node.threshold_value, PERCENT)
+        if whole is None or whole <= 0:
+            basis = part * 100 / node.threshold_value if part and node.threshold_value else BASIS[unit]
+            whole = least(">=", basis, unit)
+            steps.append(set_value(ctx, self.whole, year, whole, f"{ctx.label(self.whole)}{at(year)} must be "
+                                   f"published (above zero)", illustrative=True))
+        needed = least(node.op, whole * node.threshold_value / 100, unit)
+        why = (f"{self.describe(ctx)}{at(year)} must be {wanted}: "
+               f"{ctx.label(self.part)} {fmt.quantity(needed, unit)} of {fmt.quantity(whole, unit)}")
+        steps.append(set_value(ctx, self.part, year, needed, why, illustrative=part is None))
+        return Plan(steps)
 
     def read(self, ctx: ExplainContext, year) -> Reading:
         part, inputs, missing = observed(ctx, self.part, year)

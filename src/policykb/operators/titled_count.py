@@ -10,6 +10,7 @@ between. Published counts are taken to be of the leading industry."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from policykb.datalog import schema
 from policykb.datalog.program import Atom, Compare, CountOf, Not, Sum, Var
@@ -17,7 +18,8 @@ from policykb.explain import format as fmt
 from policykb.operators.base import (C, CheckContext, CompileContext, ExplainContext, InputValue,
                                      NodeExplanation)
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Measure
+from policykb.operators.measure import Measure, set_value
+from policykb.operators.repair import Plan, Step, cannot, least
 from policykb.vocabulary import COUNT
 
 E, K = Var("E"), Var("K")
@@ -47,8 +49,9 @@ class TitledCount(Measure):
                           "declare it in the kb vocabulary or check the spelling")
             elif found.count_indicator:
                 self.count_indicators[title] = found.count_indicator
-        if len(set(self.titles)) != len(self.titles):
-            ctx.error("a title is listed twice", node.span)
+        twice = sorted({t for t in self.titles if self.titles.count(t) > 1})
+        if twice:
+            ctx.error(f"title {', '.join(repr(t) for t in twice)} is listed twice", node.span, hint="list it once")
         if node.op not in LOWER_BOUND_OPERATORS:
             ctx.error(f"a count of titled enterprises is a minimum: '{node.op}' is not supported", node.span,
                       expected="'>=' (不少于, 以上) or '>' (超过)")
@@ -92,6 +95,31 @@ class TitledCount(Measure):
         if len(self.count_indicators) == len(self.titles):
             reads = [ctx.observation(self.count_indicators[t], None, v) for t, v in zip(self.titles, counts)]
             ctx.add(unmet, *no_list, *reads, Compare(Sum(tuple(counts)), negated(node.op), n))
+
+    # ------------------------------------------------------------ repair
+    def repair(self, ctx: ExplainContext, node) -> Plan:
+        """More titled enterprises: added to a complete enterprise list, or a higher
+        published count of the title that already has the most."""
+        from policykb.research.scenario import AddEnterprises
+
+        needed = int(least(node.op, node.threshold_value, COUNT))
+        names = ", ".join(self.titles)
+        if ctx.view.complete.get(ENTERPRISES) is not None:
+            have = len([e for e in ctx.view.enterprises if set(e.titles) & set(self.titles)
+                        and (e.in_leading_industry or not self.leading_only)])
+            more = needed - have
+            return Plan([Step(AddEnterprises(ctx.cluster, self.titles[0], more, True),
+                              f"{more} more enterprise(s) titled {self.titles[0]}"
+                              f"{' in the leading industry' if self.leading_only else ''} ({have} now, {needed} "
+                              f"needed among {names})")])
+        counts = {t: (ctx.view.value(i).value if ctx.view.value(i) else None) for t, i in self.count_indicators.items()}
+        if not counts:
+            return cannot(f"no count indicator is declared for {names}")
+        best = max(counts, key=lambda t: counts[t] if counts[t] is not None else -1)
+        now = counts[best]
+        why = (f"{self.describe(ctx)} must be {fmt.comparison(node.op, node.threshold_value, COUNT)}: "
+               f"{self.count_indicators[best]} {fmt.decimal(now) if now is not None else 'unknown'} → {needed}")
+        return Plan([set_value(ctx, self.count_indicators[best], None, Fraction(needed), why)])
 
     # ------------------------------------------------------------ explain
     def explain(self, ctx: ExplainContext, node, status: str) -> NodeExplanation:

@@ -53,12 +53,17 @@ class Verdict:
     criteria: list[CriterionVerdict]
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+    # Designations the cluster holds under this measure (research.designations, as JSON);
+    # filled by `check`, and written only when there are some.
+    designations: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {"cluster": self.cluster, "policy": self.policy, "as_of": self.as_of, "status": self.status,
                 "criteria": [c.to_json() for c in self.criteria]}
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.designations:
+            data["designations"] = list(self.designations)
         return data
 
     def criterion(self, criterion_id: str) -> CriterionVerdict:
