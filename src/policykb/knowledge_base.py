@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -16,6 +16,7 @@ from policykb import resources
 from policykb.datalog.compiler import CompiledPolicy, compile_policy
 from policykb.engine.facts import base_facts
 from policykb.engine.pydatalog_engine import DatalogEngine
+from policykb.engine.set_engine import SetEngine
 from policykb.engine.results import read_results
 from policykb.errors import PolicyKBError
 from policykb.explain.cluster_view import cluster_views
@@ -39,6 +40,18 @@ def current_year() -> int:
     return dt.date.today().year
 
 
+REFERENCE, BATCH = "pydatalog", "batch"
+ENGINES = {REFERENCE: DatalogEngine, BATCH: SetEngine}
+MAX_CLUSTER_ENGINES = 8  # single-cluster engines kept warm for repeated questions
+
+
+@dataclass
+class EngineSlot:
+    engine: object
+    version: int
+    loaded: set = field(default_factory=set)  # programs evaluated in it
+
+
 @dataclass
 class ClusterEvaluation:
     verdict: Verdict
@@ -53,8 +66,10 @@ class KnowledgeBase:
         self.loaded = policies
         self.changes = tuple(changes)  # what-if changes laid over the graph's facts
         self.only = frozenset(only) if only is not None else None  # answer about these clusters only
-        self._engine: DatalogEngine | None = None
-        self._engine_version: int | None = None
+        self.engine_choice: dict[str, str] = {}  # e.g. {BATCH: REFERENCE} to screen with pyDatalog
+        # Two back ends run the same compiled programs: pyDatalog (the reference semantics)
+        # answers about single clusters; the set engine screens many at once.
+        self._engines: dict[tuple[str, str | None], EngineSlot] = {}
         self._compiled: dict[tuple[str, int], CompiledPolicy] = {}
 
     def with_changes(self, changes: Sequence[Change], only: Iterable[str] | None = None) -> "KnowledgeBase":
@@ -115,7 +130,7 @@ class KnowledgeBase:
         context in which each condition node can explain or repair itself."""
         self.graph.cluster(cluster)  # a clear error for an unknown id
         compiled = self._compiled_for(policy_id, as_of)
-        engine = self._ready_engine()
+        engine = self._engine_with(compiled, REFERENCE, cluster)
         results = read_results(engine, compiled, cluster)
         view = cluster_views(self.facts([cluster]))[cluster]
         verdict = build_verdict(compiled, view, self.graph.vocabulary(), results.verdicts[cluster],
@@ -127,7 +142,7 @@ class KnowledgeBase:
     def screen(self, policy_id: str, as_of: int | None = None) -> list[Verdict]:
         """Explained verdicts of every cluster in the graph, in cluster id order."""
         compiled = self._compiled_for(policy_id, as_of)
-        engine = self._ready_engine()
+        engine = self._engine_with(compiled, BATCH)
         results = read_results(engine, compiled)
         views = cluster_views(self.facts())
         members: dict[str, set[str]] = {}
@@ -147,7 +162,8 @@ class KnowledgeBase:
 
     def statuses(self, policy_id: str, as_of: int | None = None) -> dict[str, dict[str, str]]:
         """Per cluster, each criterion's status and the overall one (key "*"), unexplained."""
-        results = read_results(self._ready_engine(), self._compiled_for(policy_id, as_of))
+        compiled = self._compiled_for(policy_id, as_of)
+        results = read_results(self._engine_with(compiled, BATCH), compiled)
         return {c: {**results.criteria[c], "*": v} for c, v in results.verdicts.items()}
 
     # ------------------------------------------------------------ machinery
@@ -176,18 +192,25 @@ class KnowledgeBase:
             compiled = compile_policy(version, self.graph.vocabulary(), as_of)
             compiled.note = note
             self._compiled[key] = compiled
-            if self._engine is not None and self._engine_version == self.graph.data_version:
-                self._engine.load_program(compiled.program)
         self._compiled[key].note = note
         return self._compiled[key]
 
-    def _ready_engine(self) -> DatalogEngine:
-        """The engine holding the graph's current facts and every compiled program; rebuilt
-        when the graph changed since it was loaded."""
-        if self._engine is None or self._engine_version != self.graph.data_version:
-            engine = DatalogEngine()
-            engine.assert_facts(base_facts(self.facts(), self.graph.vocabulary()))
-            for compiled in self._compiled.values():
-                engine.load_program(compiled.program)
-            self._engine, self._engine_version = engine, self.graph.data_version
-        return self._engine
+    def _engine_with(self, compiled: CompiledPolicy, kind: str = REFERENCE, cluster: str | None = None):
+        """An engine of `kind` holding the current facts (of one cluster, or of all) and
+        `compiled`'s program. Rules never relate two clusters, so a single cluster's verdict
+        needs only its own facts: cheap to evaluate with pyDatalog."""
+        slot_key = (kind, cluster)
+        slot = self._engines.get(slot_key)
+        if slot is None or slot.version != self.graph.data_version:
+            if cluster is not None and len([k for k in self._engines if k[1] is not None]) >= MAX_CLUSTER_ENGINES:
+                for key in [k for k in self._engines if k[1] is not None]:
+                    self._engines.pop(key).engine.close()
+            engine = ENGINES[self.engine_choice.get(kind, kind)]()
+            engine.assert_facts(base_facts(self.facts(None if cluster is None else [cluster]),
+                                           self.graph.vocabulary()))
+            slot = self._engines[slot_key] = EngineSlot(engine, self.graph.data_version)
+        key = (compiled.policy.id, compiled.as_of, id(compiled))
+        if key not in slot.loaded:
+            slot.engine.load_program(compiled.program)
+            slot.loaded.add(key)
+        return slot.engine

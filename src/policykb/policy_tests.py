@@ -111,6 +111,11 @@ def _check_expectations(policy: Policy, example: Example) -> list[Diagnostic]:
                                        **expectation.span.where(), expected=" | ".join(allowed),
                                        hint=did_you_mean(expectation.status, allowed)))
     for datum in example.data:
+        if datum.kind == "assessment" and datum.fields["criterion"] in ids and \
+                policy.criterion(datum.fields["criterion"]).kind == "hard":
+            problems.append(Diagnostic(f"'{datum.fields['criterion']}' is a hard criterion: an assessment does not "
+                                       f"decide it", **datum.span.where(),
+                                       hint="assessments decide soft and qualitative criteria only"))
         if datum.kind == "assessment" and datum.fields["criterion"] not in ids:
             problems.append(Diagnostic(f"the assessment names '{datum.fields['criterion']}', which is not a "
                                        f"criterion of {policy.id}", **datum.span.where(),

@@ -47,7 +47,8 @@ def test_text_is_a_compact_table(capsys, kb):
     status, out, _ = run(capsys, "check", CLUSTER, "--all", "--as-of", "2024")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == f"长垣市门桥式起重机械产业集群 ({CLUSTER}), application year 2024: {len(in_force(kb, 2024))} measures in force"
+    count = len(in_force(kb, 2024))
+    assert lines[0] == f"长垣市门桥式起重机械产业集群 ({CLUSTER}), application year 2024: {count} measures in force"
     assert lines[2].split() == ["policy", "status", "met", "unmet", "unknown", "review", "designation", "unmet"]
     rows = {line.split()[0]: line.split() for line in lines[3:] if line}
     assert set(rows) == in_force(kb, 2024)
@@ -72,10 +73,12 @@ def test_measures_not_yet_in_force_are_skipped_and_named(capsys):
 
 
 def test_a_superseded_version_is_skipped_for_the_one_in_force(capsys, tmp_path):
-    for pid, effective, extra in (("prov-2018", "2018-05-01", ""), ("prov-2021", "2021-07-01", "  supersedes prov-2018\n")):
+    versions = (("prov-2018", "2018-05-01", ""), ("prov-2021", "2021-07-01", "  supersedes prov-2018\n"))
+    for pid, effective, extra in versions:
         (tmp_path / f"{pid}.policy").write_text(
             f'policy {pid} {{\n  title zh "测"\n  title en "T"\n  document "d"\n  effective {effective}\n{extra}}}\n'
-            'criterion output {\n  kind hard\n  article "1"\n  require total_output >= 30亿元 in each of the last 3 years\n}\n',
+            'criterion output {\n  kind hard\n  article "1"\n'
+            '  require total_output >= 30亿元 in each of the last 3 years\n}\n',
             encoding="utf-8")
     status, out, _ = run(capsys, "check", CLUSTER, "--all", "--as-of", "2022", "--policies", str(tmp_path))
     assert status == 0
@@ -90,7 +93,12 @@ def test_exactly_one_of_policy_and_all(capsys, args):
     assert "give exactly one of --policy ID and --all" in err and "Traceback" not in err
 
 
-def test_unknown_cluster_exits_1(capsys):
-    status, out, err = run(capsys, "check", "ha-changyuan-crane", "--all")
+@pytest.mark.parametrize("args, message", [
+    (["check", "ha-changyuan-crane", "--all"], "unknown cluster 'ha-changyuan-crane'"),
+    # bad input, not a year in which every measure happens to be out of force
+    (["check", CLUSTER, "--all", "--as-of", "3000"], "application year 3000 is out of range"),
+])
+def test_bad_input_exits_1(capsys, args, message):
+    status, out, err = run(capsys, *args)
     assert (status, out) == (1, "")
-    assert "unknown cluster 'ha-changyuan-crane'" in err and "Traceback" not in err
+    assert message in err and "Traceback" not in err

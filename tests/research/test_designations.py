@@ -58,7 +58,8 @@ def test_due_2025_lists_exactly_the_2022_list(capsys, kb):
     assert status == 0
     rows = json.loads(out)
     assert {r["cluster"] for r in rows} == LIST_2022
-    assert {(r["list_year"], r["valid_from"], r["valid_to"], r["review_due"]) for r in rows} == {(2022, 2023, 2025, 2025)}
+    dates = {(r["list_year"], r["valid_from"], r["valid_to"], r["review_due"]) for r in rows}
+    assert dates == {(2022, 2023, 2025, 2025)}
     status, out, _ = run(capsys, "designations", "--due", "2025")
     assert out.startswith("Designations whose review falls due in 2025: 9\n")
     assert {line.split()[0] for line in out.splitlines()[3:] if line} == LIST_2022
@@ -76,7 +77,8 @@ def test_validity_comes_from_the_measure_and_a_policy_may_be_named_by_id(capsys,
         '@prefix pkb: <https://w3id.org/policykb/ns#> .\n'
         '<https://w3id.org/policykb/id/designation/x> a pkb:Designation ;\n'
         '  pkb:designatedCluster <https://w3id.org/policykb/id/cluster/js-jingjiang-car-body-parts> ;\n'
-        '  pkb:underPolicy "five-2019" ; pkb:listYear 2020 ; pkb:listDocument "某省2020年名单" .\n', encoding="utf-8")
+        '  pkb:underPolicy "five-2019" ; pkb:listYear 2020 ; pkb:listDocument "某省2020年名单" .\n',
+        encoding="utf-8")
     status, out, _ = run(capsys, "designations", "--due", "2025", "--policies", str(policies), "--data", str(data),
                          "--format", "json")
     assert status == 0
@@ -99,7 +101,8 @@ def test_a_record_without_its_year_is_bad_input(capsys, tmp_path):
 def test_check_says_the_cluster_holds_a_designation(capsys):
     status, out, _ = run(capsys, "check", "ha-changyuan-cranes", "--policy", "miit-2022", "--as-of", "2024")
     assert status == 0
-    assert out.splitlines()[3] == ("  designation: listed under miit-2022 in 2022 (工业和信息化部2022年度中小企业特色产业集群名单), "
+    assert out.splitlines()[3] == ("  designation: listed under miit-2022 in 2022 "
+                                   "(工业和信息化部2022年度中小企业特色产业集群名单), "
                                    "valid 2023-2025, review due 2025; in 2024: valid")
     status, out, _ = run(capsys, "check", "ha-changyuan-cranes", "--policy", "miit-2022", "--as-of", "2027",
                          "--format", "json")

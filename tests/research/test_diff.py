@@ -206,6 +206,7 @@ def test_verdicts_are_not_compared_when_a_measure_is_not_in_force(kb):
 @pytest.mark.parametrize("args, message", [
     (["diff", "miit-2022", "nope-2023"], "no policy with id 'nope-2023'"),
     (["diff", "miit-2022", "henan-2023", "--format", "ttl"], "cannot write --format ttl"),
+    (["diff", "miit-2022", "henan-2023", "--as-of", "3000"], "application year 3000 is out of range"),
 ])
 def test_errors_exit_1_without_traceback(capsys, args, message):
     status, out, err = run(capsys, *args)

@@ -156,10 +156,28 @@ def test_units_mix_and_show_in_the_unit_of_from(kb):
     in_ratio = sweep(kb, POLICY, "sme-share", "0.6 ratio", "80%", "5%", 2024)
     in_percent = sweep(kb, POLICY, "sme-share", "60%", "0.8 ratio", "5", 2024)  # bare step: --from's unit
     assert counts(in_ratio.points) == counts(in_percent.points)
-    assert [in_ratio.written(p.number) for p in in_ratio.points][:2] == ["0.6ratio", "0.65ratio"]
+    assert [in_ratio.written(p.number) for p in in_ratio.points][:2] == ["0.6 ratio", "0.65 ratio"]
     assert [p.value for p in in_ratio.points] == [p.value for p in in_percent.points]
     money = sweep(kb, POLICY, "output", "2900000000 CNY", "31亿元", "1亿元", 2024)
     assert [p.shipped for p in money.points] == [False, True, False]  # 30亿元 = 3,000,000,000 CNY
+
+
+def test_the_version_in_force_is_swept(paths, tmp_path):
+    """Asked about a superseded version, the sweep changes (and marks) the threshold of the
+    version that answers, and says so."""
+    def version(pid, effective, threshold, extra=""):
+        return (f'policy {pid} {{\n  title zh "测"\n  title en "T"\n  document "d"\n  effective {effective}\n'
+                f'{extra}}}\ncriterion output {{\n  article "1"\n'
+                f'  require total_output >= {threshold} in each of the last 3 years\n}}\n')
+    (tmp_path / "old.policy").write_text(version("prov-2018", "2018-05-01", "20亿元"), encoding="utf-8")
+    (tmp_path / "new.policy").write_text(version("prov-2024", "2024-03-01", "40亿元", "  supersedes prov-2018\n"),
+                                         encoding="utf-8")
+    versions = KnowledgeBase.open(kb=paths[0], data=[paths[1]], policies=[tmp_path], shipped_policies=False)
+    result = sweep(versions, "prov-2018", "output", "20亿元", "40亿元", "10亿元", 2024)
+    assert result.policy == "prov-2024" and result.note.startswith("prov-2018 is not in force in 2024")
+    # 2021-2023 totals are 32/36/40亿元 (one cluster 29亿元 in 2021).
+    assert counts(result.points) == [(8, 0, 0), (7, 1, 0), (0, 8, 0)]
+    assert [p.shipped for p in result.points] == [False, False, True]
 
 
 # ------------------------------------------------------------------ bad input

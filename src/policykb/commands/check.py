@@ -6,7 +6,7 @@ from __future__ import annotations
 from policykb.commands.common import Output, add_what_if, add_year, kb_paths, open_kb, style
 from policykb.errors import PolicyKBError
 from policykb.explain import render_json, render_rdf, render_text
-from policykb.knowledge_base import current_year
+from policykb.knowledge_base import KnowledgeBase
 from policykb.language.versions import period
 from policykb.research.designations import designations, held
 
@@ -29,7 +29,8 @@ def run(args) -> Output:
         raise PolicyKBError.single("say which measure: give exactly one of --policy ID and --all",
                                    expected="--policy ID (one measure) or --all (every measure in force)")
     kb = open_kb(args)
-    year = args.as_of if args.as_of is not None else current_year()
+    # An out-of-range year is bad input, not a reason to skip every measure.
+    year = KnowledgeBase._year(args.as_of)
     ids, skipped = in_force(kb, year) if args.all_policies else ([args.policy], [])
     verdicts = [kb.check(args.cluster, pid, args.as_of) for pid in ids]
     found = designations(kb)

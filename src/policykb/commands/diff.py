@@ -6,7 +6,6 @@ import json
 
 from policykb.commands.common import Output, add_year, open_kb, require_format
 from policykb.explain.render_text import pad, width
-from policykb.knowledge_base import current_year
 from policykb.research.diff import CATEGORIES, IDENTICAL, ONLY_A, ONLY_B, CriterionPair, PolicyDiff, diff
 
 NAME = "diff"
@@ -21,8 +20,7 @@ def configure(parser) -> None:
 
 def run(args) -> Output:
     require_format(args)
-    as_of = args.as_of if args.as_of is not None else current_year()
-    result = diff(open_kb(args), args.policy_a, args.policy_b, as_of)
+    result = diff(open_kb(args), args.policy_a, args.policy_b, args.as_of)
     if args.format == "json":
         return Output(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     return Output("\n".join(_heading(result) + _criteria(result) + _verdicts(result)) + "\n")

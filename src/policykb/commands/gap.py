@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from policykb.commands.common import Output, add_policy, add_what_if, add_year, open_kb, style
+from policykb.commands.common import Output, add_policy, add_what_if, add_year, open_kb, require_format, style
 from policykb.research.gap import describe, gap
 
 NAME = "gap"
@@ -19,6 +19,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> Output:
+    require_format(args)
     kb = open_kb(args)
     result = gap(kb, args.cluster, args.policy, args.as_of)
     if args.format == "json":

@@ -69,7 +69,7 @@ def _criterion_lines(criterion: CriterionVerdict, style: Style, id_width: int, c
            f"{criterion.kind:<11} {criterion.citation}"
     indent = " " * 4
     wrap = lambda text: textwrap.wrap(text, max(40, columns - len(indent)), initial_indent=indent,  # noqa: E731
-                                      subsequent_indent=indent + "  ")
+                                      subsequent_indent=indent + "  ", break_on_hyphens=False)
     lines = [style.paint(head, criterion.status)]
     lines += wrap(criterion.explanation.rstrip(".") + ".")
     if criterion.source_text:

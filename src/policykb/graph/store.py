@@ -9,8 +9,6 @@ or nothing: a failing import leaves the graph as it was.
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from rdflib.term import Node
 
 from policykb.errors import Diagnostic, PolicyKBError
 from policykb.resources import kb_dir
+from policykb.safe_write import atomic_path
 from policykb.vocabulary import Vocabulary
 
 from .csv_import import import_csv_folder
@@ -258,18 +257,16 @@ class KnowledgeGraph:
         target = folder / GRAPH_FILE
         if folder.exists() and not folder.is_dir():
             raise PolicyKBError.single("output path is not a folder", file=str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PolicyKBError.single(f"cannot create the output folder: {exc.strerror or exc}",
+                                       file=str(folder)) from None
         others = [p for p in turtle_files(folder) if p.resolve() != target.resolve()]
         if others:
             raise PolicyKBError.single(
                 "output folder already holds other Turtle files that opening it would also read",
                 file=str(others[0]), hint="write to an empty folder")
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".knowledge-graph.", suffix=".tmp")
-        os.close(handle)
-        try:
+        with atomic_path(target) as temp:  # temp file, fsync, rename; removed on any failure
             self._graph.serialize(destination=temp, format="turtle" if pretty else "nt", encoding="utf-8")
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
         return target

@@ -64,6 +64,7 @@ class Criterion:
     condition: "ConditionNode | None"
     span: Span
     expression: str | None = None  # the condition as written in the policy file
+    overridden: set = field(default_factory=set)  # fields an `override` changed (after `extends`)
 
 
 @dataclass

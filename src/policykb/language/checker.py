@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from policykb.errors import Diagnostic, PolicyKBError
+from policykb.errors import PolicyKBError
 from policykb.language.ast import HARD, QUALITATIVE, SOFT, Policy
 from policykb.operators.base import CheckContext
 from policykb.vocabulary import Vocabulary

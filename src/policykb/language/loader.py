@@ -13,7 +13,7 @@ from policykb.errors import Diagnostic, PolicyKBError
 from policykb.language.ast import Policy
 from policykb.language.checker import check_policy
 from policykb.language.parser import parse_file
-from policykb.language.resolve import resolve_all
+from policykb.language.resolve import resolve_each
 from policykb.language.versions import check_lineage
 from policykb.vocabulary import Vocabulary
 
@@ -71,11 +71,8 @@ def load_policies(folders: Iterable[Path], vocabulary: Vocabulary) -> LoadedPoli
 def check_all(parsed: dict[str, Policy], vocabulary: Vocabulary, errors: list[Diagnostic],
               only: set[str] | None = None) -> LoadedPolicies:
     """Resolve and check `parsed` (or the ids in `only`); problems are appended to `errors`."""
-    try:
-        resolved = resolve_all(parsed)
-    except PolicyKBError as error:
-        errors += error.diagnostics
-        return LoadedPolicies()
+    resolved, problems = resolve_each(parsed)
+    errors += problems
     errors += check_lineage(resolved)
     loaded = LoadedPolicies()
     for policy in resolved.values():

@@ -292,7 +292,11 @@ def _unquote(token: Token) -> str:
         return text[3:-3].strip()
     out, chars = [], iter(text[1:-1])
     for char in chars:
-        out.append(_ESCAPES.get(next(chars, ""), "") if char == "\\" else char)
+        if char != "\\":
+            out.append(char)
+            continue
+        escaped = next(chars, "")
+        out.append(_ESCAPES.get(escaped, "\\" + escaped))  # an unknown escape stays as written
     return "".join(out)
 
 

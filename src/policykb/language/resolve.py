@@ -21,6 +21,15 @@ CRITERION_FIELDS = {"kind": "kind", "source_text": "source_text", "summary": "su
 
 def resolve_all(parsed: dict[str, Policy]) -> dict[str, Policy]:
     """Resolve every policy of `parsed` (libraries included, unchanged); all problems at once."""
+    resolved, problems = resolve_each(parsed)
+    if problems:
+        raise PolicyKBError(problems)
+    return resolved
+
+
+def resolve_each(parsed: dict[str, Policy]) -> tuple[dict[str, Policy], list[Diagnostic]]:
+    """Every policy that resolves, and the problems of those that do not (one broken file
+    does not stop the others)."""
     problems: list[Diagnostic] = []
     resolved: dict[str, Policy] = {}
     for policy_id in parsed:
@@ -28,9 +37,7 @@ def resolve_all(parsed: dict[str, Policy]) -> dict[str, Policy]:
             _resolve(policy_id, parsed, resolved, ())
         except PolicyKBError as error:
             problems += [d for d in error.diagnostics if d not in problems]
-    if problems:
-        raise PolicyKBError(problems)
-    return resolved
+    return resolved, problems
 
 
 def _resolve(policy_id: str, parsed: dict[str, Policy], resolved: dict[str, Policy], chain: tuple[str, ...]) -> Policy:
@@ -43,9 +50,7 @@ def _resolve(policy_id: str, parsed: dict[str, Policy], resolved: dict[str, Poli
                                    hint="a policy cannot extend itself, directly or through others")
     result = copy.deepcopy(policy)
     problems: list[Diagnostic] = []
-    for library in policy.uses:
-        _merge_shared(result, _find(library, parsed, policy, "uses", problems, want_library=True))
-    if policy.extends:
+    if policy.extends:  # the parent's definitions first: its criteria were written against them
         parent = _find(policy.extends, parsed, policy, "extends", problems, want_library=False)
         if parent is not None:
             _inherit(result, _resolve(parent.id, parsed, resolved, chain + (policy_id,)), problems)
@@ -54,6 +59,8 @@ def _resolve(policy_id: str, parsed: dict[str, Policy], resolved: dict[str, Poli
         problems.append(Diagnostic(f"'{'override' if isinstance(first, Override) else 'drop'}' needs a "
                                    f"policy that extends another", **first.span.where(),
                                    hint=f"write 'policy {policy.id} extends OTHER-ID'"))
+    for library in policy.uses:
+        _merge_shared(result, _find(library, parsed, policy, "uses", problems, want_library=True), problems)
     if problems:
         raise PolicyKBError(problems)
     resolved[policy_id] = result
@@ -73,16 +80,23 @@ def _find(target: str, parsed: dict[str, Policy], policy: Policy, word: str, pro
         candidates = [p.id for p in parsed.values() if p.is_library == want_library]
         problems.append(Diagnostic(f"'{word} {target}': no {kind} with that id is loaded", **policy.span.where(),
                                    hint=did_you_mean(target, candidates) or
-                                   f"load the file that defines it (--policies), or check the id"))
+                                   "load the file that defines it (--policies), or check the id"))
         return None
     return found
 
 
-def _merge_shared(child: Policy, source: Policy | None) -> None:
-    """Definitions and declarations of `source` that `child` does not restate."""
+def _merge_shared(child: Policy, source: Policy | None, problems: list[Diagnostic]) -> None:
+    """Definitions and declarations of `source` that `child` does not restate. A name that
+    `source` defines differently from `child` would silently change the meaning of
+    criteria written against one of them: refused."""
     if source is None:
         return
     for name, definition in source.definitions.items():
+        mine = child.definitions.get(name)
+        if mine is not None and repr(mine.measure) != repr(definition.measure):
+            problems.append(Diagnostic(f"'{name}' is defined here and, differently, by '{source.id}' "
+                                       f"(line {definition.span.line} of {definition.span.file})",
+                                       **mine.span.where(), hint="give one of them another name"))
         child.definitions.setdefault(name, copy.deepcopy(definition))
     declared = {d.name for d in child.indicator_declarations}
     child.indicator_declarations[:0] = [d for d in source.indicator_declarations if d.name not in declared]
@@ -91,7 +105,7 @@ def _merge_shared(child: Policy, source: Policy | None) -> None:
 
 
 def _inherit(child: Policy, parent: Policy, problems: list[Diagnostic]) -> None:
-    _merge_shared(child, parent)
+    _merge_shared(child, parent, problems)
     criteria = {c.id: copy.deepcopy(c) for c in parent.criteria}
     origin = {c.id: parent.inherited.get(c.id, parent.id) for c in parent.criteria}
     for override in child.overrides:
@@ -129,6 +143,7 @@ def _apply(criterion: Criterion, override: Override, problems: list[Diagnostic])
     result = replace(criterion, **changed, span=override.span)
     if override.threshold is not None:
         _replace_threshold(result, override, problems)
+    result.overridden = {*fields, *(["threshold"] if override.threshold is not None else [])}
     return result
 
 

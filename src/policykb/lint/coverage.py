@@ -7,8 +7,9 @@ from policykb.lint.base import LintCheck, LintContext
 
 
 def cites(citation, clause: str) -> bool:
+    """Does a criterion's citation fall under `clause` (the article, or article + paragraph)?"""
     text = str(citation)
-    return bool(text) and (citation.article == clause or text == clause or text.startswith(clause))
+    return bool(text) and (citation.article == clause or text == clause or text.startswith(clause + " "))
 
 
 class ClauseCoverage(LintCheck):
@@ -36,6 +37,6 @@ class ClauseCoverage(LintCheck):
                             hint=f"encode it in a criterion citing it, or write: clause \"{clause.citation}\" "
                                  f"omitted \"why\"")
         for criterion in policy.criteria:
-            if not any(cites(criterion.citation, c.citation) for c in policy.clauses):
+            if str(criterion.citation) and not any(cites(criterion.citation, c.citation) for c in policy.clauses):
                 ctx.warning(f"criterion '{criterion.id}' cites '{criterion.citation}', which is not in the "
                             f"policy's clause list", criterion.span, hint="add the clause, or correct the citation")

@@ -13,6 +13,19 @@ class MissingCitation(LintCheck):
                             hint='add article "第N条" (and paragraph "...") so verdicts can cite it')
 
 
+class StaleInheritedText(LintCheck):
+    """An override that changes the rule but keeps the parent's quoted text would make
+    verdicts quote wording that no longer applies (70%以上 after a threshold of 60%)."""
+
+    def run(self, ctx: LintContext) -> None:
+        for criterion in ctx.policy.criteria:
+            changed = criterion.overridden & {"threshold", "require", "kind"}
+            if changed and criterion.source_text and "source_text" not in criterion.overridden:
+                ctx.warning(f"criterion '{criterion.id}': the override changes its {' and '.join(sorted(changed))} "
+                            f"but keeps the inherited text \"{criterion.source_text}\"", criterion.span,
+                            hint="give the override this measure's own 'text' (and 'summary')")
+
+
 class MissingMetadata(LintCheck):
     FIELDS = (("title zh", lambda p: p.titles.get("zh")), ("title en", lambda p: p.titles.get("en")),
               ("document", lambda p: p.document), ("effective", lambda p: p.effective))

@@ -10,12 +10,12 @@ from policykb.lint.base import LintContext
 from policykb.lint.conditions import AlwaysTrueCondition, ImpossibleCondition
 from policykb.lint.coverage import ClauseCoverage
 from policykb.lint.definitions import UnusedDefinition
-from policykb.lint.metadata import MissingCitation, MissingMetadata
+from policykb.lint.metadata import MissingCitation, MissingMetadata, StaleInheritedText
 from policykb.lint.versions import CriterionMeaningChanged
 from policykb.lint.wording import OperatorContradictsWording
 from policykb.vocabulary import Vocabulary
 
-CHECKS = (MissingMetadata(), MissingCitation(), ImpossibleCondition(), AlwaysTrueCondition(),
+CHECKS = (MissingMetadata(), MissingCitation(), StaleInheritedText(), ImpossibleCondition(), AlwaysTrueCondition(),
           OperatorContradictsWording(), UnusedDefinition(), CriterionMeaningChanged(), ClauseCoverage())
 
 

@@ -13,9 +13,9 @@ NUMBER = r"(\d+(?:\.\d+)?)\s*(亿元|万元|元|%|％|平方公里|家|项|个|�
 PATTERNS = (
     (re.compile(NUMBER + r"\s*以上"), ">=", "以上"),
     (re.compile(r"(不少于|不低于)\s*" + NUMBER), ">=", None),
-    (re.compile(r"(高于|超过)\s*" + NUMBER), ">", None),
-    (re.compile(r"(不超过)\s*" + NUMBER), "<=", None),
-    (re.compile(r"(低于)\s*" + NUMBER), "<", None),
+    (re.compile(r"(?<!不)(高于|超过)\s*" + NUMBER), ">", None),
+    (re.compile(r"(不超过|不高于)\s*" + NUMBER), "<=", None),
+    (re.compile(r"(?<!不)(低于)\s*" + NUMBER), "<", None),
 )
 FACTORS = {"亿元": 100_000_000, "万元": 10_000}
 
@@ -38,9 +38,7 @@ class OperatorContradictsWording(LintCheck):
                 continue
             for value, op, words in stated_bounds(criterion.source_text):
                 for comparison in comparisons(criterion.condition):
-                    same_bound = comparison.threshold_value == value
-                    same_side = (op in (">=", ">")) == (comparison.op in (">=", ">"))
-                    if same_bound and same_side and comparison.op != op:
+                    if comparison.threshold_value == value and comparison.op != op:
                         ctx.error(f"criterion '{criterion.id}': the text says '{words}' ({op}) but the condition "
                                   f"uses '{comparison.op} {comparison.threshold.written}'", comparison.span,
                                   hint=f"write '{op} {comparison.threshold.written}', or correct the quoted text")

@@ -92,7 +92,8 @@ def designations(kb) -> list[Designation]:
             continue
         policy_id = _policy_id(graph, policy)
         measure = kb.policies.get(policy_id)
-        found.append(Designation(_identifier(graph, cluster), _label(graph, cluster, fallback=False), policy_id, int(year),
+        found.append(Designation(_identifier(graph, cluster), _label(graph, cluster, fallback=False), policy_id,
+                                 int(year),
                                  _label(graph, graph.value(node, PKB.listDocument)),
                                  _label(graph, graph.value(node, PROV.hadPrimarySource)),
                                  measure.validity_years if measure is not None else None))

@@ -118,10 +118,11 @@ class PolicyDiff:
 
 
 # ------------------------------------------------------------------ the diff
-def diff(kb, a_id: str, b_id: str, as_of: int) -> PolicyDiff:
+def diff(kb, a_id: str, b_id: str, as_of: int | None = None) -> PolicyDiff:
     """The criteria of measures `a_id` and `b_id` side by side, and the clusters of `kb`
-    whose verdicts in application year `as_of` differ between them."""
+    whose verdicts in application year `as_of` (default: the current year) differ."""
     a, b = kb.policy(a_id), kb.policy(b_id)
+    as_of = kb._year(as_of)  # an out-of-range year is bad input, not a measure out of force
     result = PolicyDiff(a, b, as_of, pair_criteria(a, b))
     try:
         (version_a, note_a), (version_b, note_b) = kb.version(a_id, as_of), kb.version(b_id, as_of)
@@ -130,7 +131,7 @@ def diff(kb, a_id: str, b_id: str, as_of: int) -> PolicyDiff:
         return result
     result.notes += [n for n in (note_a, note_b) if n]
     # Verdicts come from the versions in force; pair their criteria for the causes.
-    pairs = result.pairs if (version_a, version_b) == (a, b) else pair_criteria(version_a, version_b)
+    pairs = result.pairs if (version_a is a and version_b is b) else pair_criteria(version_a, version_b)
     statuses_a, statuses_b = kb.statuses(a_id, as_of), kb.statuses(b_id, as_of)
     result.clusters = len(statuses_a)
     for cluster in sorted(statuses_a):

@@ -64,7 +64,7 @@ class Sweep:
     note: str | None = None
 
     def written(self, number: Fraction) -> str:
-        return f"{plain(number)}{self.unit}"
+        return written(number, self.unit)
 
 
 def sweep(kb: KnowledgeBase, policy_id: str, criterion_id: str, start: str, stop: str, step: str,
@@ -86,8 +86,8 @@ def sweep(kb: KnowledgeBase, policy_id: str, criterion_id: str, start: str, stop
         points = []
         for value in grid:
             number = value / factor
-            change = SetThreshold(base.policy.id, criterion.id, Threshold(f"{plain(number)}{unit}", number,
-                                                                          unit or None, comparison.threshold.span))
+            written_as = Threshold(written(number, unit), number, unit or None, comparison.threshold.span)
+            change = SetThreshold(base.policy.id, criterion.id, written_as)
             changed = kb.with_changes([change]).policy(base.policy.id)
             alone = replace(changed, criteria=[changed.criterion(criterion.id)])
             swept = evaluator.statuses(compile_policy(alone, vocabulary, base.as_of))
@@ -108,8 +108,9 @@ def swept_comparison(policy: Policy, criterion_id: str) -> tuple[Criterion, Comp
     criterion = policy.criterion(criterion_id)
     if criterion is None:
         ids = [c.id for c in policy.criteria]
-        raise PolicyKBError.single(f"'{policy.id}' has no criterion '{criterion_id}'", file=f"--criterion {criterion_id}",
-                                   expected="one of " + ", ".join(ids), hint=did_you_mean(criterion_id, ids))
+        raise PolicyKBError.single(f"'{policy.id}' has no criterion '{criterion_id}'",
+                                   file=f"--criterion {criterion_id}", expected="one of " + ", ".join(ids),
+                                   hint=did_you_mean(criterion_id, ids))
     found = list(comparisons(criterion.condition)) if criterion.condition is not None else []
     if len(found) != 1:
         which = "no comparison" if not found else f"{len(found)} comparisons"
@@ -137,8 +138,9 @@ def thresholds(start: str, stop: str, step: str, dimension: str, vocabulary) -> 
     count = floor((last.value - first.value) / by.value) + 1
     if count > MAX_THRESHOLDS:
         raise PolicyKBError.single(f"{start} to {stop} by {step} is {count} thresholds, more than {MAX_THRESHOLDS}",
-                                   file=f"--step {step}", expected=f"at most {MAX_THRESHOLDS} thresholds: a larger step")
-    return [Fraction(float(first.value) + k * float(by.value)) for k in range(count)], first.unit_text or ""
+                                   file=f"--step {step}",
+                                   expected=f"at most {MAX_THRESHOLDS} thresholds: a larger step")
+    return [first.value + k * by.value for k in range(count)], first.unit_text or ""
 
 
 def _resolved(threshold: Threshold, dimension: str, vocabulary) -> Threshold:
@@ -208,6 +210,12 @@ def namespaced(program: Program, tag: str) -> Program:
         raise TypeError(f"namespaced() does not know the literal {lit!r}")  # a new kind: extend this
 
     return Program([Rule(atom(r.head), tuple(literal(x) for x in r.body)) for r in program.rules])
+
+
+def written(number: Fraction, unit: str) -> str:
+    """As policy files write thresholds: "65%", "30亿元", but "100 km2", "0.6 ratio"."""
+    space = " " if unit[:1].isascii() and unit[:1].isalpha() else ""
+    return f"{plain(number)}{space}{unit}"
 
 
 def plain(number: Fraction) -> str:
