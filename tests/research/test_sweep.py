@@ -16,7 +16,7 @@ import pytest
 from policykb import resources
 from policykb.cli import main
 from policykb.errors import PolicyKBError
-from policykb.knowledge_base import KnowledgeBase
+from policykb.knowledge_base import BATCH, REFERENCE, KnowledgeBase
 from policykb.research import charts
 from policykb.research.scenario import parse_set_threshold
 from policykb.research.sweep import sweep, thresholds
@@ -133,6 +133,15 @@ def test_every_step_equals_the_what_if_path(kb, criterion, start, stop, step):
         changed = kb.with_changes([parse_set_threshold(f"{POLICY}.{criterion}={result.written(point.number)}")])
         assert (point.eligible, point.ineligible, point.undetermined) == verdict_counts(
             changed.statuses(POLICY, 2024)), result.written(point.number)
+
+
+def test_pydatalog_sweeps_alike(paths):
+    """The sweep runs in the engine the kb screens with; pyDatalog, the reference, agrees."""
+    reference = KnowledgeBase.open(kb=paths[0], data=[paths[1]])
+    reference.engine_choice = {BATCH: REFERENCE}
+    for criterion, start, stop, step in (("sme-share", "60%", "80%", "5%"), ("area", "80 km2", "120 km2", "20")):
+        assert sweep(reference, POLICY, criterion, start, stop, step, 2024).points == \
+            sweep(KnowledgeBase.open(kb=paths[0], data=[paths[1]]), POLICY, criterion, start, stop, step, 2024).points
 
 
 def test_raising_a_lower_bound_never_adds_eligible_clusters(kb):

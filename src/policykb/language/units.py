@@ -20,7 +20,7 @@ class UnitProblem:
 
 def accepted_units(dimension: str, vocabulary: Vocabulary) -> list[str]:
     spellings: list[str] = []
-    for unit in sorted(vocabulary.units.values(), key=lambda u: -u.factor):
+    for unit in sorted(vocabulary.units.values(), key=lambda u: (-u.factor, u.name)):
         if unit.dimension == dimension:
             spellings += [unit.name, *unit.aliases]
     return spellings

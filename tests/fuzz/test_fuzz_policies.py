@@ -1,0 +1,290 @@
+"""Fuzzing the policy language: random and damaged policy files never get past policykb
+as anything but a located PolicyKBError.
+
+Every input (a derivation of grammar/policy.lark, a policy header with derived
+conditions, or a shipped policy damaged by grammar_gen.mutate_policy) is written to a
+file and loaded in a worker process with `load_policy` (parse + resolve + check). It
+must either load or raise PolicyKBError whose every diagnostic names a file, with line
+and column inside that file (or no line: a file-level problem). Any other exception, a
+worker that dies, or an input that takes longer than the watchdog allows is a failure.
+A sample also goes through the command line (`policykb lint`, and `policykb test` for
+loaded policies with examples): no traceback, exit status 0 or 1. No payload such as
+`__import__('os').system('touch /tmp/policykb-pwned-XYZ')` may ever take effect.
+
+Run:    PYTHONPATH= python -m pytest tests/fuzz -q -s
+Longer: POLICYKB_FUZZ_EXAMPLES=5000 PYTHONPATH= python -m pytest tests/fuzz -q -s
+
+Environment:
+  POLICYKB_FUZZ_EXAMPLES   inputs per test (default: small, the fuzz suite takes < 60 s on
+                           2 cores); the hypothesis tests take a tenth of it, the command
+                           line samples scale with it
+  POLICYKB_FUZZ_TIMEOUT    seconds an input may take before it counts as a hang (default 5)
+  POLICYKB_FUZZ_WORKERS    worker processes of the plain loops (default 2)
+  POLICYKB_FUZZ_FAILURES   folder where failing inputs are copied (default: a temp folder)
+
+Each test prints a summary line, e.g.
+  fuzz policies: 300 inputs, 61 loaded, 239 rejected, 0 failures (12.3 s, slowest input 0.41 s)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import re
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import grammar_gen as gen
+from grammar_gen import Mutant, Outcome, Tally, WorkerPool, examples, location_problems, scaled
+
+PLAIN_EXAMPLES = examples(300)
+HYPOTHESIS_EXAMPLES = max(10, PLAIN_EXAMPLES // 10)
+LINT_SAMPLE = scaled(12, 300)
+TEST_SAMPLE = scaled(3, 300)
+CLI_TIMEOUT = max(gen.TIMEOUT, 30.0)  # `policykb test` evaluates examples with the engine
+FAILURES = Path(os.environ.get("POLICYKB_FUZZ_FAILURES", Path(tempfile.gettempdir()) / "policykb-fuzz-failures"))
+ME = "test_fuzz_policies"
+
+
+# ============================================================== jobs (run in a worker)
+@cache
+def _vocabulary():
+    from policykb.graph.store import KnowledgeGraph
+
+    return KnowledgeGraph.open().vocabulary()
+
+
+def warm() -> bool:
+    from policykb.language.parser import parse_file
+
+    _vocabulary()
+    parse_file(gen.POLICY_FILES[0])
+    return True
+
+
+def load_job(path: str, with_context: bool) -> dict:
+    """load_policy on `path`; the shipped policies are the context when it refers to others."""
+    from policykb import resources
+    from policykb.language.loader import load_policy
+
+    context = [resources.policies_dir()] if with_context else []
+    policy, _ = load_policy(Path(path), _vocabulary(), context)
+    return {"id": policy.id, "examples": len(policy.examples)}
+
+
+def cli_job(argv: list[str]) -> tuple[int, str]:
+    """The command line, with its output captured."""
+    from policykb.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            status = main(argv)
+        except SystemExit as exit_:  # argparse: a malformed command line
+            status = exit_.code if isinstance(exit_.code, int) else 2
+    return status, out.getvalue()
+
+
+# ============================================================== inputs
+@cache
+def _generator() -> gen.PolicyGenerator:
+    return gen.PolicyGenerator()
+
+
+def make_input(rng: random.Random, source: str | None = None) -> Mutant:
+    """One fuzz input: from the grammar, a header with derived parts, or a damaged shipped policy."""
+    source = source or rng.choices(("grammar", "embedded", "mutant"), (3, 3, 4))[0]
+    if source == "grammar":
+        text = _generator().policy(rng)
+        mutant = Mutant(text.encode("utf-8", "surrogatepass"), ["derived from start"])
+    elif source == "embedded":
+        text = _generator().embedded(rng)
+        mutant = Mutant(text.encode("utf-8", "surrogatepass"), ["header with derived conditions"])
+    else:
+        return gen.mutate_policy(rng)
+    if rng.random() < 0.15:  # a generated text can be damaged too
+        mutant = gen.mutate_policy(rng, text)
+        mutant.how.insert(0, f"{source} text, then")
+    return mutant
+
+
+def needs_context(data: bytes) -> bool:
+    return re.search(rb"\b(extends|uses|supersedes)\b", data) is not None
+
+
+# ============================================================== checks
+def judge(outcome: Outcome, path: Path, data: bytes) -> list[str]:
+    """What is wrong with the outcome of loading `data` (written at `path`)."""
+    problems = []
+    if outcome.status == "rejected":
+        if not outcome.value:
+            problems.append("PolicyKBError without diagnostics")
+        problems += location_problems(outcome.value, {str(path): data})
+    if gen.pwned():
+        problems.append(f"a payload ran: {gen.PWNED} exists")
+    return problems
+
+
+def keep(path: Path, data: bytes, name: str) -> Path:
+    """Copy a failing input where it can be found again."""
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    target = FAILURES / name
+    target.write_bytes(data)
+    return target
+
+
+# ============================================================== fixtures
+@pytest.fixture(scope="module")
+def pool():
+    if gen.pwned():
+        gen.PWNED.unlink()  # left over by an earlier run that failed; this run starts clean
+    workers = WorkerPool(size=gen.WORKERS, warm=(f"{ME}:warm", ()))
+    yield workers
+    workers.close()
+    assert not gen.pwned(), f"a payload ran: {gen.PWNED} exists"
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz-policies")
+
+
+# ============================================================== tests
+def test_fuzz_policies(pool, workdir):
+    """The plain loop: PLAIN_EXAMPLES inputs, each from a seed of its own, on all workers;
+    then the command line on a sample."""
+    tally = Tally("policies")
+    pending: dict[int, tuple[Path, Mutant, int]] = {}
+    loaded_paths: list[tuple[Path, bytes, int]] = []
+    rejected_paths: list[tuple[Path, bytes, int]] = []
+
+    def jobs():
+        for n in range(PLAIN_EXAMPLES):
+            mutant = make_input(random.Random(f"policies:{n}"))
+            path = workdir / f"in-{n}.policy"
+            path.write_bytes(mutant.data)
+            pending[n] = (path, mutant, n)
+            yield f"{ME}:load_job", (str(path), needs_context(mutant.data))
+
+    for index, outcome in pool.map(jobs()):
+        path, mutant, n = pending.pop(index)
+        problems = judge(outcome, path, mutant.data)
+        what = f"seed 'policies:{n}' ({mutant.description[:300]})"
+        if problems or outcome.failed:
+            what += f"; input kept at {keep(path, mutant.data, f'policies-{n}.policy')}"
+        tally.add(outcome, problems, what)
+        sample = loaded_paths if outcome.status == "ok" else rejected_paths
+        if len(mutant.data) < 1_000_000 and len(sample) < 200:
+            sample.append((path, mutant.data, n))
+            if outcome.status == "ok":
+                sample[-1] = (path, mutant.data, outcome.value["examples"])
+        else:
+            path.unlink()
+
+    lint = cli_sample(pool, tally, loaded_paths, rejected_paths)
+    report = tally.report()
+    print(lint)
+    assert not tally.failures, report
+
+
+def cli_sample(pool: WorkerPool, tally: Tally, loaded, rejected) -> str:
+    """`policykb lint` on a sample of loaded and rejected inputs, `policykb test` on loaded
+    ones with examples: no traceback, exit status 0 or 1."""
+    rng = random.Random("policies:cli")
+    lint = rng.sample(loaded, min(len(loaded), LINT_SAMPLE // 2))
+    lint += rng.sample(rejected, min(len(rejected), LINT_SAMPLE - len(lint)))
+    with_examples = [item for item in loaded if item[2]]
+    runs = [("lint", path, data) for path, data, _ in lint]
+    runs += [("test", path, path.read_bytes()) for path, _, _ in rng.sample(with_examples, min(len(with_examples),
+                                                                                             TEST_SAMPLE))]
+    statuses = {"lint": [0, 0], "test": [0, 0]}
+    for command, path, data in runs:
+        outcome = pool.run(f"{ME}:cli_job", [command, str(path)], timeout=CLI_TIMEOUT)
+        problems = []
+        if outcome.status == "ok":
+            status, output = outcome.value
+            if status not in (0, 1):
+                problems.append(f"exit status {status}: {output[-2000:]}")
+            if "Traceback" in output:
+                problems.append(f"traceback in the output: {output[-2000:]}")
+            statuses[command][status != 0] += 1
+        elif outcome.status == "rejected":
+            problems.append("PolicyKBError escaped from cli.main")
+        if gen.pwned():
+            problems.append(f"a payload ran: {gen.PWNED} exists")
+        if problems or outcome.failed:
+            kept = keep(path, data, f"cli-{command}-{path.name}")
+            tally.failures.append(f"policykb {command} {kept}\n    " + "\n    ".join(
+                [outcome.describe()] * outcome.failed + problems))
+    return (f"fuzz policies (command line): lint on {sum(statuses['lint'])} inputs "
+            f"({statuses['lint'][0]} exit 0, {statuses['lint'][1]} exit 1), test on {sum(statuses['test'])} "
+            f"({statuses['test'][0]} passed, {statuses['test'][1]} failed examples)")
+
+
+def test_fuzz_policies_hypothesis(pool, workdir):
+    """The same property under hypothesis (derandomized; deadline 2 s per input)."""
+    tally = Tally("policies (hypothesis)")
+    counter = iter(range(10**9))
+
+    @settings(derandomize=True, deadline=2000, max_examples=HYPOTHESIS_EXAMPLES, database=None,
+              suppress_health_check=list(HealthCheck), print_blob=True)
+    @given(rng=st.randoms(use_true_random=False), source=st.sampled_from(("grammar", "embedded", "mutant")))
+    def one(rng, source):
+        mutant = make_input(rng, source)
+        path = workdir / f"h-{next(counter)}.policy"
+        path.write_bytes(mutant.data)
+        outcome = pool.run(f"{ME}:load_job", str(path), needs_context(mutant.data))
+        problems = judge(outcome, path, mutant.data)
+        tally.add(outcome, problems, mutant.description[:300])
+        if problems or outcome.failed:
+            kept = keep(path, mutant.data, path.name)
+            raise AssertionError(f"{outcome.describe()} {problems}; input kept at {kept}")
+        path.unlink()
+
+    try:
+        one()
+    finally:
+        print("\n" + tally.summary())
+
+
+def test_known_hostile_inputs(pool, workdir):
+    """A fixed list of inputs each fuzz run must get right, whatever the seeds give."""
+    header = gen.POLICY_FILES[0].read_text(encoding="utf-8").split("\ncriterion")[0]
+    body = lambda require: header + f'\ncriterion c {{\n  kind hard\n  article "1"\n  require {require}\n}}\n'
+    cases = {
+        "1000 parentheses": body("(" * 1000 + "pillar_industry" + ")" * 1000),
+        "unbalanced parentheses": body("(" * 1000 + "pillar_industry"),
+        "not nested to the corpus bound": body("not " * gen.NOT_NESTING_CORPUS + "pillar_industry"),
+        "10**400 threshold": body("total_output >= " + "1" + "0" * 400 + " CNY in the latest year"),
+        "0.000...1 threshold": body("cloud_adoption >= 0." + "0" * 400 + "1% in the latest year"),
+        "long identifier": body("x" * 300_000),
+        "NUL": body("pillar_industry\x00"),
+        "RTL override": body("pillar_industry \u202e and key_chain"),
+        "payload in a string": header.replace('title en "', f'title en "{gen.PAYLOADS[0]}'),
+        "payload raw": body(gen.PAYLOADS[0]),
+        "empty": "",
+        "only a BOM": "\ufeff",
+        "10 MB": header + "#" * gen.TEN_MB,
+    }
+    raw = {
+        "invalid UTF-8 after ASCII": header.encode() + b"\n# \xff\n",
+        "GBK": header.encode("gbk", "replace"),
+        "UTF-16": header.encode("utf-16"),
+        "truncated inside a character": header.encode()[: header.encode().index("集".encode()) + 1],
+    }
+    tally = Tally("policies (hostile)")
+    for name, data in [*((k, v.encode("utf-8")) for k, v in cases.items()), *raw.items()]:
+        path = workdir / f"hostile-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.policy"
+        path.write_bytes(data)
+        outcome = pool.run(f"{ME}:load_job", str(path), False)
+        tally.add(outcome, judge(outcome, path, data), name)
+    report = tally.report()
+    assert not tally.failures, report
