@@ -166,6 +166,19 @@ class KnowledgeBase:
         results = read_results(self._engine_with(compiled, BATCH), compiled)
         return {c: {**results.criteria[c], "*": v} for c, v in results.verdicts.items()}
 
+    def jurisdiction_applies(self, policy_id: str, cluster: str) -> bool | None:
+        """Does the measure apply where the cluster lies? National measures (jurisdiction CN
+        or none) apply everywhere; a provincial one where the cluster's province has the same
+        code (skos:notation, e.g. CN-JS). None when the cluster's province code is unknown."""
+        code = self.policy(policy_id).jurisdiction
+        if not code or code == "CN":
+            return True
+        from policykb.graph.namespaces import cluster_iri
+
+        rows = self.graph.query(f"SELECT ?code WHERE {{ <{cluster_iri(cluster)}> pkb:province/skos:notation ?code }}")
+        codes = {str(row[0]) for row in rows.rows}
+        return (code in codes) if codes else None
+
     # ------------------------------------------------------------ machinery
     def compiled(self, policy_id: str, as_of: int | None = None) -> CompiledPolicy:
         return self._compiled_for(policy_id, as_of)

@@ -26,7 +26,9 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 
 def in_force(kb, year: int) -> set[str]:
-    return {pid for pid, p in kb.policies.items() if period(p, kb.policies).covers(dt.date(year, 12, 31))}
+    """Measures in force in `year` that apply where the cluster lies (national, or Henan's)."""
+    return {pid for pid, p in kb.policies.items() if period(p, kb.policies).covers(dt.date(year, 12, 31))
+            and kb.jurisdiction_applies(pid, CLUSTER) is not False}
 
 
 def test_one_verdict_per_measure_in_force(capsys, kb):
@@ -34,7 +36,7 @@ def test_one_verdict_per_measure_in_force(capsys, kb):
     assert status == 0
     verdicts = json.loads(out)
     assert [v["policy"] for v in verdicts] == [p for p in kb.policies if p in in_force(kb, 2024)]
-    assert {"miit-2022", "jiangsu-2023", "henan-2023"} <= {v["policy"] for v in verdicts}
+    assert {v["policy"] for v in verdicts} == {"miit-2022", "henan-2023"}  # Jiangsu's and Guangdong's apply elsewhere
     for verdict in verdicts:
         assert (verdict["cluster"], verdict["as_of"]) == (CLUSTER, 2024)
         expected = kb.check(CLUSTER, verdict["policy"], 2024)
@@ -58,6 +60,7 @@ def test_text_is_a_compact_table(capsys, kb):
         assert cells[2:6] == [str(len(verdict.by_status(s))) for s in ("met", "unmet", "unknown", "review")]
     assert rows["miit-2022"][6:8] == ["2022", "list"]
     assert "原文" not in out and "✔" not in out  # nothing but the table without --explain
+    assert "skipped: jiangsu-2023 (applies in CN-JS, not where the cluster lies)" in out
     status, explained, _ = run(capsys, "check", CLUSTER, "--all", "--as-of", "2024", "--explain")
     assert explained.startswith(out) and explained.count("application year 2024: ") == 1 + len(rows)
 

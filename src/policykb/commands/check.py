@@ -32,6 +32,10 @@ def run(args) -> Output:
     # An out-of-range year is bad input, not a reason to skip every measure.
     year = KnowledgeBase._year(args.as_of)
     ids, skipped = in_force(kb, year) if args.all_policies else ([args.policy], [])
+    if args.all_policies:
+        elsewhere = [pid for pid in ids if kb.jurisdiction_applies(pid, args.cluster) is False]
+        skipped += [f"{pid} (applies in {kb.policy(pid).jurisdiction}, not where the cluster lies)" for pid in elsewhere]
+        ids = [pid for pid in ids if pid not in elsewhere]
     verdicts = [kb.check(args.cluster, pid, args.as_of) for pid in ids]
     found = designations(kb)
     for pid, verdict in zip(ids, verdicts):

@@ -192,7 +192,7 @@ def namespaced(program: Program, tag: str) -> Program:
     """`program` with every predicate it derives renamed `<name>__<tag>`: the engine keeps
     each derived predicate's answers under its name, so two programs of one policy (same
     key, same node names) would otherwise mix their answers in one engine."""
-    derived = {rule.head.pred for rule in program.rules}
+    derived = set()
 
     def atom(a: Atom) -> Atom:
         return Atom(f"{a.pred}__{tag}", a.args) if a.pred in derived else a

@@ -1,0 +1,31 @@
+"""Limits on input, in one place. Input past a limit is refused with a located error
+(PolicyKBError, exit status 1), never a crash, a hang or a RecursionError.
+
+Each limit is far above what real input needs (the figures below) and well below what
+would exhaust memory or Python's recursion limit.
+"""
+
+# A measure is a few pages: the shipped policy files are 10-30 KB.
+MAX_POLICY_BYTES = 2_000_000
+
+# Conditions: nested parentheses, not / and / or inside one another, and `define`s that
+# refer to other definitions, each at most this deep. The shipped measures nest 3 deep;
+# the parser and the recursive checkers, compilers and explainers handle 64 with room.
+MAX_NESTING = 64
+
+# One CSV file of a data folder: observations of 100,000 clusters are about 200 MB.
+MAX_CSV_BYTES = 256 * 1024 * 1024
+
+# One CSV cell (a name, a source citation, an incident description).
+MAX_CSV_FIELD_CHARS = 10_000
+
+# One Turtle file: a kb folder written by `import` holds about 13 KB per cluster.
+MAX_TURTLE_BYTES = 1024 * 1024 * 1024
+
+
+def read_at_most(path, limit: int) -> bytes | None:
+    """The bytes of file `path`, or None when it holds more than `limit` (reads at most
+    `limit` + 1 bytes, so a huge file or an endless device is never read whole)."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
