@@ -81,8 +81,10 @@ class KnowledgeBase:
         for change in changes:
             if hasattr(change, "cluster"):
                 self.graph.cluster(change.cluster)  # a clear error for an unknown cluster
-        return KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes,
-                             only if only is not None else self.only)
+        changed = KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes,
+                                only if only is not None else self.only)
+        changed.engine_choice = dict(self.engine_choice)
+        return changed
 
     def facts(self, clusters: Iterable[str] | None = None):
         """The graph's facts about `clusters` (all if None), with any what-if changes."""

@@ -19,6 +19,10 @@ MAX_CSV_BYTES = 256 * 1024 * 1024
 # One CSV cell (a name, a source citation, an incident description).
 MAX_CSV_FIELD_CHARS = 10_000
 
+# A number in a CSV cell or a Turtle literal: at most this many digits before the decimal
+# point and after it. Money in yuan needs 15; "1e999999999" would take minutes to expand.
+MAX_NUMBER_DIGITS = 100
+
 # One Turtle file: a kb folder written by `import` holds about 13 KB per cluster.
 MAX_TURTLE_BYTES = 1024 * 1024 * 1024
 

@@ -1013,3 +1013,28 @@ class Tally:
 
 def pwned() -> bool:
     return PWNED.exists()
+
+
+FAILURES = Path(os.environ.get("POLICYKB_FUZZ_FAILURES", Path(tempfile.gettempdir()) / "policykb-fuzz-failures"))
+
+
+def keep_failure(name: str, data: bytes | None = None, folder: Path | None = None) -> Path:
+    """Copy a failing input (bytes, or a whole folder) to FAILURES/name; return where."""
+    import shutil
+
+    target = FAILURES / name
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    if folder is not None:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(folder, target)
+    else:
+        target.write_bytes(data or b"")
+    return target
+
+
+def graph_fingerprint(kg) -> tuple[int, str]:
+    """(number of triples, hash of the sorted triples) of a KnowledgeGraph."""
+    import hashlib
+
+    triples = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in kg.graph)
+    return len(triples), hashlib.sha256("\n".join(triples).encode("utf-8", "surrogatepass")).hexdigest()

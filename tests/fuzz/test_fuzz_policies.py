@@ -30,11 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import random
 import re
-import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -50,7 +47,6 @@ HYPOTHESIS_EXAMPLES = max(10, PLAIN_EXAMPLES // 10)
 LINT_SAMPLE = scaled(12, 300)
 TEST_SAMPLE = scaled(3, 300)
 CLI_TIMEOUT = max(gen.TIMEOUT, 30.0)  # `policykb test` evaluates examples with the engine
-FAILURES = Path(os.environ.get("POLICYKB_FUZZ_FAILURES", Path(tempfile.gettempdir()) / "policykb-fuzz-failures"))
 ME = "test_fuzz_policies"
 
 
@@ -133,14 +129,6 @@ def judge(outcome: Outcome, path: Path, data: bytes) -> list[str]:
     return problems
 
 
-def keep(path: Path, data: bytes, name: str) -> Path:
-    """Copy a failing input where it can be found again."""
-    FAILURES.mkdir(parents=True, exist_ok=True)
-    target = FAILURES / name
-    target.write_bytes(data)
-    return target
-
-
 # ============================================================== fixtures
 @pytest.fixture(scope="module")
 def pool():
@@ -179,7 +167,7 @@ def test_fuzz_policies(pool, workdir):
         problems = judge(outcome, path, mutant.data)
         what = f"seed 'policies:{n}' ({mutant.description[:300]})"
         if problems or outcome.failed:
-            what += f"; input kept at {keep(path, mutant.data, f'policies-{n}.policy')}"
+            what += f"; input kept at {gen.keep_failure(f'policies-{n}.policy', mutant.data)}"
         tally.add(outcome, problems, what)
         sample = loaded_paths if outcome.status == "ok" else rejected_paths
         if len(mutant.data) < 1_000_000 and len(sample) < 200:
@@ -221,7 +209,7 @@ def cli_sample(pool: WorkerPool, tally: Tally, loaded, rejected) -> str:
         if gen.pwned():
             problems.append(f"a payload ran: {gen.PWNED} exists")
         if problems or outcome.failed:
-            kept = keep(path, data, f"cli-{command}-{path.name}")
+            kept = gen.keep_failure(f"cli-{command}-{path.name}", data)
             tally.failures.append(f"policykb {command} {kept}\n    " + "\n    ".join(
                 [outcome.describe()] * outcome.failed + problems))
     return (f"fuzz policies (command line): lint on {sum(statuses['lint'])} inputs "
@@ -245,7 +233,7 @@ def test_fuzz_policies_hypothesis(pool, workdir):
         problems = judge(outcome, path, mutant.data)
         tally.add(outcome, problems, mutant.description[:300])
         if problems or outcome.failed:
-            kept = keep(path, mutant.data, path.name)
+            kept = gen.keep_failure(f"policies-{path.name}", mutant.data)
             raise AssertionError(f"{outcome.describe()} {problems}; input kept at {kept}")
         path.unlink()
 

@@ -28,7 +28,8 @@ from .namespaces import (
     source_iri,
 )
 from policykb.suggest import did_you_mean, one_of
-from .values import decimal_lexical, decimal_literal, literal_bool, literal_number, parse_number
+from .values import decimal_lexical, decimal_literal, is_numeral, literal_bool, literal_number, parse_number
+from policykb.limits import MAX_NUMBER_DIGITS
 from .vocabulary_reader import VocabularyTerms
 
 Triple = tuple[Node, Node, Node]
@@ -249,6 +250,10 @@ class _FolderImport:
 
     def number(self, row: Row, column: str, text: str) -> Fraction | None:
         value = parse_number(text)
+        if value is None and is_numeral(text):  # a numeral, out of range
+            self.fail(row, column, f"'{text[:40]}{'...' if len(text) > 40 else ''}' has too many digits",
+                      expected=f"at most {MAX_NUMBER_DIGITS} digits before the decimal point and after it")
+            return None
         if value is None:
             hint = None
             if "," in text:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from policykb.errors import Diagnostic
+from policykb.limits import MAX_CSV_BYTES, MAX_CSV_FIELD_CHARS
 
 from policykb.suggest import did_you_mean
 
@@ -55,6 +56,10 @@ def read_rows(path: Path, problems: list[Diagnostic]) -> Iterator[Row]:
     columns = LAYOUT[path.name]
     name = str(path)
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            problems.append(Diagnostic(f"the file is larger than {MAX_CSV_BYTES:,} bytes, the most a CSV file may "
+                                       "hold", file=name, hint="split the data into several folders"))
+            return
         with path.open(encoding="utf-8-sig", newline="") as handle:  # -sig strips a BOM
             reader = csv.reader(handle)
             header = next(reader, None)
@@ -67,6 +72,10 @@ def read_rows(path: Path, problems: list[Diagnostic]) -> Iterator[Row]:
                 values = [v.strip() for v in values]
                 if not any(values):
                     continue  # blank lines and rows of empty cells (spreadsheet exports) are no rows
+                long = next((i for i, v in enumerate(values) if len(v) > MAX_CSV_FIELD_CHARS), None)
+                if long is not None:
+                    problems.append(_too_long(name, line, header[long] if long < len(header) else None))
+                    continue
                 if len(values) != len(header):
                     problems.append(Diagnostic(
                         f"row has {len(values)} fields, the header has {len(header)}", file=name, line=line,
@@ -76,9 +85,18 @@ def read_rows(path: Path, problems: list[Diagnostic]) -> Iterator[Row]:
     except UnicodeDecodeError:
         problems.append(_encoding_problem(path))
     except csv.Error as exc:
-        problems.append(Diagnostic(f"malformed CSV: {exc}", file=name, line=reader.line_num))
+        if "field larger than field limit" in str(exc):  # the csv module's own limit (131,072)
+            problems.append(_too_long(name, reader.line_num, None))
+        else:
+            problems.append(Diagnostic(f"malformed CSV: {exc}", file=name, line=reader.line_num))
     except OSError as exc:
         problems.append(Diagnostic(f"cannot read file: {exc.strerror or exc}", file=name))
+
+
+def _too_long(name: str, line: int, column: str | None) -> Diagnostic:
+    return Diagnostic(f"a field is longer than {MAX_CSV_FIELD_CHARS:,} characters, the most a CSV field may hold",
+                      file=name, line=line, column=column,
+                      hint="is a quote (\") left open? A quoted field runs on until the next quote")
 
 
 def _header_ok(name: str, header: list[str] | None, columns: tuple[str, ...],

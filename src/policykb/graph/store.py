@@ -234,15 +234,55 @@ class KnowledgeGraph:
                 return QueryResult("ASK", answer=bool(result.askAnswer))
             return QueryResult(result.type, graph=result.graph)
         except ParseBaseException as exc:
+            operations = sparql_update_operations(sparql)
+            if operations:  # an update never runs here: rdflib's query parser refuses it
+                raise PolicyKBError.single(
+                    f"SPARQL Update ({', '.join(operations)}) is not run: a query only reads the graph",
+                    file="<query>", expected="a SELECT, ASK, CONSTRUCT or DESCRIBE query",
+                    hint="`policykb query --update` applies an update to the graph in memory "
+                         "(the kb files are not changed)") from None
             raise PolicyKBError.single(
                 f"SPARQL syntax error: {exc.msg}", file="<query>", line=exc.lineno, column=exc.col,
                 hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; "
                      "the graph changes only through data files") from None
         except Exception as exc:  # rdflib raises plain Exceptions (unknown prefix, bad function ...)
-            hint = None
-            if "prefix" in str(exc).lower():
-                hint = "known prefixes: " + ", ".join(f"{p}:" for p in PREFIXES) + "; declare others with PREFIX"
-            raise PolicyKBError.single(f"SPARQL query failed: {exc}", file="<query>", hint=hint) from None
+            raise _sparql_failed("query", exc) from None
+
+    def update(self, sparql: str) -> tuple[int, int]:
+        """Apply a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...) to this graph, in memory:
+        the files it was read from are not touched. All or nothing: an update that fails, or
+        that breaks the vocabulary, leaves the graph as it was. Returns (added, removed)."""
+        if not sparql_update_operations(sparql):
+            from rdflib.plugins.sparql.parser import parseUpdate
+
+            try:
+                parseUpdate(sparql)
+            except ParseBaseException as exc:
+                raise PolicyKBError.single(f"SPARQL syntax error: {exc.msg}", file="<update>", line=exc.lineno,
+                                           column=exc.col) from None
+            raise PolicyKBError.single("the SPARQL Update holds no operation", file="<update>",
+                                       expected="INSERT DATA, DELETE DATA, DELETE/INSERT ... WHERE, LOAD, CLEAR ...")
+        old = self._graph
+        # rdflib's default Memory store: SimpleMemory fails on DELETE WHERE (it deletes while
+        # it iterates). Working on a copy also makes a failing update leave nothing behind.
+        work = bind_prefixes(Graph())
+        with _bulk():
+            work.addN((s, p, o, work) for s, p, o in old)
+            try:
+                work.update(sparql, initNs=PREFIXES)
+            except Exception as exc:  # rdflib raises plain Exceptions
+                raise _sparql_failed("update", exc) from None
+            removed = sum(1 for triple in old if triple not in work)
+            added = len(work) - len(old) + removed
+        self._graph = work
+        self.mark_changed()
+        try:
+            self.terms()
+        except PolicyKBError:
+            self._graph = old
+            self.mark_changed()
+            raise
+        return added, removed
 
     # -- writing --------------------------------------------------------------------------
 
@@ -270,3 +310,28 @@ class KnowledgeGraph:
         with atomic_path(target) as temp:  # temp file, fsync, rename; removed on any failure
             self._graph.serialize(destination=temp, format="turtle" if pretty else "nt", encoding="utf-8")
         return target
+
+
+# SPARQL Update operations, as rdflib's parser names them, in the words of the SPARQL text.
+_UPDATE_WORDS = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+                 "Modify": "DELETE/INSERT", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE",
+                 "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+
+
+def sparql_update_operations(sparql: str) -> list[str]:
+    """The operations of `sparql` if it is a SPARQL Update (e.g. ["INSERT DATA"]), else []
+    (a query, or text that is neither)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = parseUpdate(sparql)
+    except ParseBaseException:
+        return []
+    return [_UPDATE_WORDS.get(op.name, op.name.upper()) for op in parsed.request or ()]
+
+
+def _sparql_failed(what: str, exc: Exception) -> PolicyKBError:
+    hint = None
+    if "prefix" in str(exc).lower():
+        hint = "known prefixes: " + ", ".join(f"{p}:" for p in PREFIXES) + "; declare others with PREFIX"
+    return PolicyKBError.single(f"SPARQL {what} failed: {exc}", file=f"<{what}>", hint=hint)

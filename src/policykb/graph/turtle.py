@@ -14,6 +14,7 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from policykb.errors import Diagnostic, PolicyKBError
+from policykb.limits import MAX_TURTLE_BYTES, read_at_most
 
 from .namespaces import bind_prefixes
 
@@ -52,9 +53,13 @@ def load_turtle(path: Path, *, what: str = "Turtle file or folder", store: str =
     problems: list[Diagnostic] = []
     for file in files:
         try:
-            data = file.read_bytes()
+            data = read_at_most(file, MAX_TURTLE_BYTES)
         except OSError as exc:
             problems.append(Diagnostic(f"cannot read file: {exc.strerror or exc}", file=str(file)))
+            continue
+        if data is None:
+            problems.append(Diagnostic(f"the file is larger than {MAX_TURTLE_BYTES:,} bytes, the most a Turtle file "
+                                       "may hold", file=str(file)))
             continue
         try:
             text = data.decode("utf-8")

@@ -12,17 +12,16 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
 from policykb.errors import Diagnostic, PolicyKBError
+from policykb.limits import MAX_NESTING, MAX_POLICY_BYTES, read_at_most
 from policykb.language.ast import (Citation, Clause, Criterion, Datum, Definition, Drop, Example, Expectation,
                                    IndicatorDeclaration, Override, Policy, Span, Threshold, TitleDeclaration)
 from policykb.language.syntax_errors import describe_syntax_error
 from policykb.operators.registry import BUILDERS
-
-MAX_POLICY_BYTES = 2_000_000  # a measure is a few pages; anything larger is not a policy file
 
 
 @cache
@@ -302,12 +301,14 @@ def _unquote(token: Token) -> str:
 
 def parse_text(text: str, file: str = "<policy>") -> Policy:
     """Parse policy `text`; raise PolicyKBError with every located problem."""
+    _check_nesting_text(text, file)  # before Lark, which takes a minute over a megabyte of '('
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as error:
         raise PolicyKBError([describe_syntax_error(error, text, file)]) from None
     except LarkError as error:  # pragma: no cover - other parser failures
         raise PolicyKBError.single(f"cannot parse: {error}", file=file) from None
+    _check_nesting_tree(tree, file)  # the transformer and the checkers recurse
     builder = _ToAst(file, text)
     try:
         policy = builder.transform(tree)
@@ -323,12 +324,12 @@ def parse_text(text: str, file: str = "<policy>") -> Policy:
 def parse_file(path: Path | str) -> Policy:
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_POLICY_BYTES)
     except OSError as error:
-        raise PolicyKBError.single(f"cannot read the policy file: {error.strerror}", file=str(path)) from None
-    if len(raw) > MAX_POLICY_BYTES:
-        raise PolicyKBError.single(f"the file is {len(raw):,} bytes; a policy file may be at most "
-                                   f"{MAX_POLICY_BYTES:,}", file=str(path))
+        raise PolicyKBError.single(f"cannot read the policy file: {error.strerror or error}", file=str(path)) from None
+    if raw is None:
+        raise PolicyKBError.single(f"the file is larger than {MAX_POLICY_BYTES:,} bytes, the most a policy file "
+                                   "may hold", file=str(path), hint="a measure is a few pages; is this the right file?")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -337,3 +338,46 @@ def parse_file(path: Path | str) -> Policy:
         raise PolicyKBError.single("the file is not valid UTF-8", file=str(path), line=line, column=column,
                                    hint="save it as UTF-8") from None
     return parse_text(text, str(path))
+
+
+# ---------------------------------------------------------------- nesting limits
+# Strings and comments (whose parentheses do not count), parentheses, and every other word
+# or character: enough of the lexer to count nesting before Lark runs.
+_NESTING_TOKENS = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[()]|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*|\S')
+_COMBINATORS = frozenset({"negation", "all_of", "any_of"})
+
+
+def _nesting_error(file: str, line: int | None, column: int | None, message: str) -> PolicyKBError:
+    return PolicyKBError.single(message, file=file, line=line, column=column,
+                                hint="a measure's conditions nest a few levels; write a long condition flat "
+                                     "(a and b and c) or split it into criteria")
+
+
+def _check_nesting_text(text: str, file: str) -> None:
+    """Refuse more than MAX_NESTING open parentheses, or `not`s in a row."""
+    depth = nots = 0
+    for match in _NESTING_TOKENS.finditer(text):
+        token = match.group()
+        nots = nots + 1 if token == "not" else 0
+        depth += 1 if token == "(" else -1 if token == ")" else 0
+        if depth > MAX_NESTING or nots > MAX_NESTING:
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            raise _nesting_error(file, line, start - (text.rfind("\n", 0, start) + 1) + 1,
+                                 f"parentheses are nested more than {MAX_NESTING} deep" if depth > MAX_NESTING
+                                 else f"more than {MAX_NESTING} 'not' in a row")
+
+
+def _check_nesting_tree(tree: Tree, file: str) -> None:
+    """Refuse conditions (not / and / or) inside one another more than MAX_NESTING deep
+    (without recursing: this guards the code that does)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _COMBINATORS:
+            depth += 1
+            if depth > MAX_NESTING:
+                meta = node.meta
+                raise _nesting_error(file, getattr(meta, "line", None), getattr(meta, "column", None),
+                                     f"conditions (not, and, or) are nested more than {MAX_NESTING} deep")
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))

@@ -72,14 +72,22 @@ class CheckContext:
         """`measure`, or the measure a `define`d name stands for (a fresh copy)."""
         import copy
 
-        name = getattr(measure, "indicator", None)
-        if type(measure).__name__ != "IndicatorValue" or name not in self.definitions:
-            return measure
-        if name in seen:
-            self.error(f"definition '{name}' refers to itself: {' -> '.join(seen + (name,))}", span)
-            return measure
-        self.used_definitions.add(name)
-        return self.resolve_measure(copy.deepcopy(self.definitions[name].measure), span, seen + (name,))
+        from policykb.limits import MAX_NESTING
+
+        while True:  # a loop, not recursion: a chain of definitions may be long
+            name = getattr(measure, "indicator", None)
+            if type(measure).__name__ != "IndicatorValue" or name not in self.definitions:
+                return measure
+            if name in seen:
+                self.error(f"definition '{name}' refers to itself: {' -> '.join(seen + (name,))}", span)
+                return measure
+            if len(seen) >= MAX_NESTING:
+                self.error(f"definitions refer to definitions more than {MAX_NESTING} deep: "
+                           f"{' -> '.join(seen[:3])} -> ... -> {name}", span,
+                           hint="define a quantity from indicators, or from a definition that is")
+                return measure
+            self.used_definitions.add(name)
+            measure, seen = copy.deepcopy(self.definitions[name].measure), seen + (name,)
 
     def error(self, message: str, span: Span, expected: str | None = None, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(message, expected=expected, hint=hint, **span.where()))

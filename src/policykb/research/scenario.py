@@ -73,7 +73,8 @@ SET_PATTERN = re.compile(r"^(?P<cluster>[^=\[\]]+)\.(?P<indicator>[A-Za-z_][A-Za
 NUMBER_UNIT = re.compile(r"^\s*(?P<number>-?[0-9][0-9_]*(?:\.[0-9_]+)?)\s*(?P<unit>\S.*?)?\s*$")
 
 
-def _threshold(text: str, where: str) -> Threshold:
+def parse_quantity(text: str, where: str) -> Threshold:
+    """A number with an optional unit as written on the command line ("45亿元", "70%")."""
     match = NUMBER_UNIT.match(text)
     if not match:
         raise PolicyKBError.single(f"'{text}' is not a number with an optional unit", file=where,
@@ -106,7 +107,7 @@ def parse_set(text: str, vocabulary: Vocabulary) -> SetValue:
         if raw not in ("true", "false"):
             raise PolicyKBError.single(f"'{indicator.name}' is yes/no", file=where, expected="true or false")
         return SetValue(match["cluster"], indicator.name, year, raw == "true")
-    threshold, problem = resolve_threshold(_threshold(raw, where), indicator.dimension, vocabulary)
+    threshold, problem = resolve_threshold(parse_quantity(raw, where), indicator.dimension, vocabulary)
     if problem:
         raise PolicyKBError.single(problem.message, file=where, expected=problem.expected, hint=problem.hint)
     return SetValue(match["cluster"], indicator.name, year, threshold.value)
@@ -120,7 +121,7 @@ def parse_set_threshold(text: str) -> SetThreshold:
     if not (policy and criterion and value.strip()):
         raise PolicyKBError.single("a changed threshold is written POLICY.CRITERION=VALUE", file=where,
                                    expected="for example henan-2023.sme-share=60%")
-    return SetThreshold(policy, criterion, _threshold(value.strip(), where))
+    return SetThreshold(policy, criterion, parse_quantity(value.strip(), where))
 
 
 def describe(change: Change) -> str:

@@ -29,7 +29,7 @@ from policykb.language.ast import Criterion, Policy, Threshold
 from policykb.language.units import resolve_threshold
 from policykb.operators.comparison import Comparison, comparisons
 from policykb.research.scenario import SetThreshold
-from policykb.research.scenario import _threshold as parse_number_unit  # the --set-threshold syntax
+from policykb.research.scenario import parse_quantity as parse_number_unit  # the --set-threshold syntax
 from policykb.suggest import did_you_mean
 
 MAX_THRESHOLDS = 500
@@ -192,7 +192,7 @@ def namespaced(program: Program, tag: str) -> Program:
     """`program` with every predicate it derives renamed `<name>__<tag>`: the engine keeps
     each derived predicate's answers under its name, so two programs of one policy (same
     key, same node names) would otherwise mix their answers in one engine."""
-    derived = set()
+    derived = {rule.head.pred for rule in program.rules}
 
     def atom(a: Atom) -> Atom:
         return Atom(f"{a.pred}__{tag}", a.args) if a.pred in derived else a
