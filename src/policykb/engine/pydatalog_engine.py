@@ -12,17 +12,16 @@ text is ever handed to pyDatalog's `load` (which would run it through Python's c
 
 from __future__ import annotations
 
-import gc
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from fractions import Fraction
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from pyDatalog import Logic, pyDatalog, pyEngine
 from pyDatalog.pyParser import Term
 
 from policykb.datalog import schema
+from policykb.memory import collector_paused
 from policykb.datalog.program import Atom, Compare, CountOf, Not, Program, Rule, Scaled, Sum, Var
 
 # Floats are never handed to the engine (numbers are Fractions), but if one slipped in,
@@ -70,7 +69,7 @@ class DatalogEngine:
         return self._run(self._assert_all, list(facts))
 
     def _assert_all(self, facts: list[tuple]) -> int:
-        with _collector_paused():
+        with collector_paused():
             for pred, *args in facts:
                 _assert_fact(pred, args)
                 self._defined.add(pred)
@@ -89,7 +88,7 @@ class DatalogEngine:
         self._run(self._evaluate, strata, self._generation)
 
     def _evaluate(self, strata: list[list[Rule]], generation: int) -> None:
-        with _collector_paused():
+        with collector_paused():
             self._evaluate_strata(strata, generation)
 
     def _evaluate_strata(self, strata: list[list[Rule]], generation: int) -> None:
@@ -204,19 +203,6 @@ def _reads(rule: Rule) -> list[str]:
         elif isinstance(literal, CountOf):
             reads.append(literal.source)
     return reads
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector off: pyDatalog allocates many small objects,
-    and each collection also walks the (large) RDF graph; most of the run time otherwise."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _assert_fact(pred: str, args) -> None:

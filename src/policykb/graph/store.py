@@ -8,16 +8,15 @@ or nothing: a failing import leaves the graph as it was.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from pyparsing import ParseBaseException
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from policykb.memory import collector_paused
 from policykb.errors import Diagnostic, PolicyKBError
 from policykb.resources import kb_dir
 from policykb.safe_write import atomic_path
@@ -36,23 +35,6 @@ Triple = tuple[Node, Node, Node]
 
 # The file write_turtle writes; open(kb=folder) reads it back.
 GRAPH_FILE = "knowledge-graph.ttl"
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk load.
-
-    A load allocates millions of tuples and terms that hold no cycles; each collection
-    rescans all of them, which made a 10,000-cluster import superlinear (45 s -> 33 s
-    measured). The previous state is restored whatever happens.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -91,7 +73,7 @@ class KnowledgeGraph:
             what = "is not a folder" if kb_path.exists() else "does not exist"
             raise PolicyKBError.single(f"kb folder {what}", file=str(kb_path),
                                        expected="a folder of Turtle files (ontology, vocabulary, data)")
-        with _bulk():
+        with collector_paused():
             kg = cls(load_turtle(kb_path, what="kb folder", store=store))
         kg.vocabulary()  # a broken vocabulary is reported when the kb is opened, not later
         if isinstance(data, (str, Path)):
@@ -120,12 +102,12 @@ class KnowledgeGraph:
 
     def add_csv_folder(self, path: Path | str) -> int:
         """Import a CSV folder (all or nothing); returns the number of triples written."""
-        with _bulk():
+        with collector_paused():
             return self._add(import_csv_folder(Path(path), self._graph, self.terms()))
 
     def add_turtle(self, path: Path | str) -> int:
         """Add a Turtle file or folder (all or nothing, vocabulary re-checked)."""
-        with _bulk():
+        with collector_paused():
             return self.add_graph(load_turtle(Path(path)))
 
     def add_graph(self, graph: Graph) -> int:
@@ -204,7 +186,7 @@ class KnowledgeGraph:
     def facts(self, clusters: Iterable[str] | None = None) -> ClusterFacts:
         """Everything the engine needs about `clusters` (default: every cluster)."""
         iris = list(self._cluster_index().values()) if clusters is None else self._resolve(clusters)
-        with _bulk():  # hundreds of thousands of records, no cycles among them
+        with collector_paused():  # hundreds of thousands of records, no cycles among them
             return read_facts(self._graph, self.terms(), iris)
 
     def _resolve(self, cluster_ids: Iterable[str]) -> list[URIRef]:
@@ -266,7 +248,7 @@ class KnowledgeGraph:
         # rdflib's default Memory store: SimpleMemory fails on DELETE WHERE (it deletes while
         # it iterates). Working on a copy also makes a failing update leave nothing behind.
         work = bind_prefixes(Graph())
-        with _bulk():
+        with collector_paused():
             work.addN((s, p, o, work) for s, p, o in old)
             try:
                 work.update(sparql, initNs=PREFIXES)

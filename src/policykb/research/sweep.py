@@ -11,7 +11,6 @@ follow from the statuses by the measure's verdict rule."""
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -26,6 +25,7 @@ from policykb.errors import PolicyKBError
 from policykb.explain import format as fmt
 from policykb.knowledge_base import BATCH, ENGINES, KnowledgeBase
 from policykb.language.ast import Criterion, Policy, Threshold
+from policykb.memory import collector_paused
 from policykb.language.units import resolve_threshold
 from policykb.operators.comparison import Comparison, comparisons
 from policykb.research.scenario import SetThreshold
@@ -78,25 +78,22 @@ def sweep(kb: KnowledgeBase, policy_id: str, criterion_id: str, start: str, stop
     evaluator = Evaluator(kb)
     # Python's cyclic collector, set off by the per-step policy copies, walks the whole
     # (large) RDF graph each time: most of a step's time if left on (as in the engine).
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        statuses = evaluator.statuses(base)
-        points = []
-        for value in grid:
-            number = value / factor
-            written_as = Threshold(written(number, unit), number, unit or None, comparison.threshold.span)
-            change = SetThreshold(base.policy.id, criterion.id, written_as)
-            changed = kb.with_changes([change]).policy(base.policy.id)
-            alone = replace(changed, criteria=[changed.criterion(criterion.id)])
-            swept = evaluator.statuses(compile_policy(alone, vocabulary, base.as_of))
-            counts = Counter(verdict({**statuses[c], criterion.id: swept[c][criterion.id]}.values()) for c in statuses)
-            points.append(SweepPoint(number, value, counts[ELIGIBLE], counts[INELIGIBLE], counts[UNDETERMINED],
-                                     value == comparison.threshold_value))
+        with collector_paused():
+            statuses = evaluator.statuses(base)
+            points = []
+            for value in grid:
+                number = value / factor
+                written_as = Threshold(written(number, unit), number, unit or None, comparison.threshold.span)
+                change = SetThreshold(base.policy.id, criterion.id, written_as)
+                changed = kb.with_changes([change]).policy(base.policy.id)
+                alone = replace(changed, criteria=[changed.criterion(criterion.id)])
+                swept = evaluator.statuses(compile_policy(alone, vocabulary, base.as_of))
+                counts = Counter(verdict({**statuses[c], criterion.id: swept[c][criterion.id]}.values()) for c in statuses)
+                points.append(SweepPoint(number, value, counts[ELIGIBLE], counts[INELIGIBLE], counts[UNDETERMINED],
+                                         value == comparison.threshold_value))
     finally:
         evaluator.close()
-        if collecting:
-            gc.enable()
     return Sweep(base.policy.id, criterion.id, criterion.kind, criterion.expression, comparison.op, base.as_of,
                  unit, vocabulary.unit(unit).name if unit else "", comparison.threshold,
                  comparison.threshold_value / factor, len(statuses), tuple(points), base.note)
