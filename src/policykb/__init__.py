@@ -7,3 +7,13 @@ RDF knowledge graph (`policykb.graph`), the single source of facts.
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `from policykb import KnowledgeBase` (the notebook-friendly front door, policykb.api),
+    # imported on first use so that `import policykb` stays light.
+    if name == "KnowledgeBase":
+        from policykb.api import KnowledgeBase
+
+        return KnowledgeBase
+    raise AttributeError(f"module 'policykb' has no attribute {name!r}")

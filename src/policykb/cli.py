@@ -36,6 +36,13 @@ def _common() -> argparse.ArgumentParser:
                        help="a folder of CSV files (clusters.csv, observations.csv, ...) to add; repeatable")
     group.add_argument("--policies", type=Path, action="append", default=[], metavar="DIR",
                        help="a folder (or file) of extra .policy files; repeatable")
+    group.add_argument("--endpoint", metavar="URL",
+                       help="the graph is in this SPARQL 1.1 server (e.g. http://127.0.0.1:7878 of `oxigraph serve`), "
+                            "read with a few queries instead of loaded in process; load it with `policykb import DIR "
+                            "--endpoint URL`")
+    group.add_argument("--store", type=Path, metavar="DIR",
+                       help="keep the graph in this Oxigraph folder: built from --kb, --data and the policies on "
+                            "first use, opened in milliseconds afterwards (rebuilt when an input changes)")
     common.add_argument("--format", choices=("text", "json", "ttl", "jsonld"), default="text",
                         help="output format (default: text); ttl and jsonld (verdicts as RDF) for check and screen")
     return common

@@ -19,6 +19,7 @@ from policykb.engine.pydatalog_engine import DatalogEngine
 from policykb.engine.set_engine import SetEngine
 from policykb.engine.results import read_results
 from policykb.errors import PolicyKBError
+from policykb.progress import progress
 from policykb.explain.cluster_view import cluster_views
 from policykb.explain.verdict_builder import build_verdict, node_status
 from policykb.operators.base import ExplainContext
@@ -71,6 +72,8 @@ class KnowledgeBase:
         # answers about single clusters; the set engine screens many at once.
         self._engines: dict[tuple[str, str | None], EngineSlot] = {}
         self._compiled: dict[tuple[str, int], CompiledPolicy] = {}
+        self.sources: tuple[Path, ...] = ()  # kb folder and data paths, where validation finds Turtle lines
+        self._validations: dict[tuple, object] = {}  # validation reports by (data_version, clusters, lang)
 
     def with_changes(self, changes: Sequence[Change], only: Iterable[str] | None = None) -> "KnowledgeBase":
         """The same knowledge base answering as if `changes` held (the graph is untouched);
@@ -84,6 +87,7 @@ class KnowledgeBase:
         changed = KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes,
                                 only if only is not None else self.only)
         changed.engine_choice = dict(self.engine_choice)
+        changed.sources, changed._validations = self.sources, self._validations  # the same graph
         return changed
 
     def facts(self, clusters: Iterable[str] | None = None):
@@ -94,10 +98,29 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, kb: Path | None = None, data: Sequence[Path] = (), policies: Iterable[Path] = (),
-             shipped_policies: bool = True) -> "KnowledgeBase":
+             shipped_policies: bool = True, *, endpoint: str | None = None, store: Path | None = None,
+             writable: bool = False) -> "KnowledgeBase":
+        """The kb folder, data and policies; `endpoint`: the graph is in that SPARQL server
+        (`writable`: additions are sent to it); `store`: in that Oxigraph folder, built from
+        the same inputs on first use (graph/remote.py, graph/persistent.py)."""
+        if store is not None:
+            from policykb.graph.persistent import open_store
+
+            return open_store(Path(store), kb=kb, data=data, policies=policies, shipped_policies=shipped_policies)
+        if endpoint is not None:
+            graph = KnowledgeGraph.open_endpoint(endpoint, kb=kb, writable=writable)
+        else:
+            graph = KnowledgeGraph.open(kb=kb)
+        opened = cls.assemble(graph, data, policies, shipped_policies)
+        opened.sources = (Path(kb) if kb is not None else resources.kb_dir(), *(Path(p) for p in data))
+        return opened
+
+    @classmethod
+    def assemble(cls, graph: KnowledgeGraph, data: Sequence[Path] = (), policies: Iterable[Path] = (),
+                 shipped_policies: bool = True) -> "KnowledgeBase":
+        """Policies and data on top of `graph` (which holds the kb)."""
         # Policies first: the vocabulary they declare must be in the graph before data that
         # uses it is imported.
-        graph = KnowledgeGraph.open(kb=kb)
         folders = ([resources.policies_dir()] if shipped_policies else []) + [Path(p) for p in policies]
         loaded = load_policies(folders, graph.vocabulary())
         for policy in [*loaded.libraries.values(), *loaded.policies.values()]:
@@ -106,6 +129,23 @@ class KnowledgeBase:
             graph.add_data(Path(folder))
         describe_policies(graph, loaded.policies.values())
         return cls(graph, loaded)
+
+    def validation(self, clusters: Iterable[str] | None = None, lang: str = "en"):
+        """The graph checked against the SHACL shapes of the kb (graph/validation.py): every
+        cluster, or only `clusters` and their records (fast). Computed when first asked for,
+        then kept while the graph does not change."""
+        from policykb.graph.validation import validate
+
+        wanted = None if clusters is None else tuple(sorted(set(clusters)))
+        key = (self.graph.data_version, wanted, lang)
+        if key not in self._validations:
+            whole = self._validations.get((self.graph.data_version, None, lang))
+            if whole is not None and wanted is not None:  # the whole graph is checked already
+                self.graph._resolve(wanted)  # an unknown id is an error either way
+                self._validations[key] = whole.restricted(wanted)
+            else:
+                self._validations[key] = validate(self.graph, clusters=wanted, files=self.sources, lang=lang)
+        return self._validations[key]
 
     # ------------------------------------------------------------ lookups
     @property
@@ -155,7 +195,8 @@ class KnowledgeBase:
             return cluster in members[pred]
 
         return [self._noted(build_verdict(compiled, views[cid], self.graph.vocabulary(), results.verdicts[cid],
-                                          results.criteria[cid], holds)) for cid in sorted(views)]
+                                          results.criteria[cid], holds))
+                for cid in progress(sorted(views), label=f"explaining verdicts under {policy_id}", unit="clusters")]
 
     def _noted(self, verdict: Verdict) -> Verdict:
         """Say in the verdict which what-if changes it assumes."""

@@ -13,15 +13,20 @@ How: the data goes to a temporary file (or folder) beside the target, named
 `.NAME.XXXXXXXX.tmp`; it is fsynced and then renamed onto the target with `os.replace`,
 which is atomic on POSIX and Windows. Only when the block succeeds; on any failure,
 KeyboardInterrupt included, the temporary is removed and the target is untouched. An
-`OSError` becomes a `PolicyKBError` naming the target (the CLI prints it, exit status 1);
-other exceptions pass through unchanged.
+`OSError` becomes a `WriteError` naming the target: both a PolicyKBError (the CLI prints
+it, exit status 1) and an OSError; other exceptions pass through unchanged.
 
 A replaced file keeps the permission bits of the file it replaces; a new file gets the
 usual `0o666 & ~umask` (not mkstemp's private 0o600). The target's folder must exist.
 
 The commit point is the rename. After it only the folder is fsynced (so the rename itself
-survives a power cut); a failure of that fsync is ignored, since the file is already in
-place and complete (and some filesystems do not support fsync on a folder).
+survives a power cut) and a replaced folder is deleted; a failure there is ignored, since
+the new version is already in place and complete (and some filesystems cannot fsync a
+folder). So a Ctrl-C that arrives that late leaves the new version, never a mix.
+
+A target that is a symbolic link is replaced by a file (the link is not followed).
+tests/safety/test_safe_writes.py fails every step of every writer in turn and checks the
+target is byte for byte the old version (or, after the commit point, the new one).
 """
 
 from __future__ import annotations
@@ -34,11 +39,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from policykb.errors import PolicyKBError
+from policykb.errors import Diagnostic, PolicyKBError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_path", "atomic_folder", "TEMP_SUFFIX"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_path", "atomic_folder", "WriteError", "TEMP_SUFFIX"]
 
 TEMP_SUFFIX = ".tmp"
+
+
+class WriteError(PolicyKBError, OSError):
+    """A write that failed (the target is as it was): a located PolicyKBError for the command
+    line, and still an OSError (with the original errno) for code that catches those."""
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
@@ -61,7 +71,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     renamed onto `path`, on any failure it is removed and `path` is left as it was."""
     path = _named(path)
     if path.is_dir():
-        raise PolicyKBError.single("cannot write the file: it is a folder", file=str(path))
+        raise _write_error(path, IsADirectoryError(21, "it is a folder"))
     temp: Path | None = None
     try:
         temp = _create_temp_file(path)
@@ -90,7 +100,7 @@ def atomic_folder(path: Path | str) -> Iterator[Path]:
     """
     path = _named(path)
     if path.exists() and not path.is_dir():
-        raise PolicyKBError.single("cannot write the folder: a file of that name exists", file=str(path))
+        raise _write_error(path, NotADirectoryError(20, "a file of that name exists, not a folder"))
     temp: Path | None = None
     old: Path | None = None
     try:
@@ -278,7 +288,11 @@ def _remove(temp: Path) -> None:
         pass  # nothing better to do: the original error is the one to report
 
 
-def _write_error(path: Path, error: OSError) -> PolicyKBError:
+def _write_error(path: Path, error: OSError) -> WriteError:
+    if isinstance(error, WriteError):
+        return error
     reason = error.strerror or str(error) or type(error).__name__
-    return PolicyKBError.single(f"cannot write: {reason}", file=str(path),
-                                hint="the old version was left as it was" if path.exists() else None)
+    result = WriteError([Diagnostic(f"cannot write: {reason}", file=str(path),
+                                    hint="the old version was left as it was" if path.exists() else None)])
+    result.errno, result.strerror, result.filename = error.errno, reason, str(path)
+    return result

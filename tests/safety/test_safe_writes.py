@@ -321,7 +321,7 @@ def test_an_exception_in_the_block_is_not_swallowed_and_nothing_is_written(tmp_p
 
 def test_unwritable_targets_are_located_errors(tmp_path):
     (tmp_path / "a-folder").mkdir()
-    with pytest.raises(PolicyKBError, match="a-folder: error: cannot write the file: it is a folder"):
+    with pytest.raises(PolicyKBError, match="a-folder: error: cannot write: it is a folder"):
         atomic_write_text(tmp_path / "a-folder", "x")
     with pytest.raises(PolicyKBError, match=r"missing/x.txt: error: cannot write: No such file or directory"):
         atomic_write_text(tmp_path / "missing" / "x.txt", "x")
@@ -329,6 +329,11 @@ def test_unwritable_targets_are_located_errors(tmp_path):
     with pytest.raises(PolicyKBError, match="a file of that name exists"):
         with atomic_folder(tmp_path / "file"):
             pass
+    # Also an OSError, with the errno of the failure, for code that catches those.
+    with pytest.raises(OSError) as excinfo:
+        atomic_write_text(tmp_path / "missing" / "x.txt", "x")
+    assert excinfo.value.errno == 2 and isinstance(excinfo.value, PolicyKBError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "file"]
 
 
 def test_new_files_get_the_usual_mode_not_mkstemps_private_one(tmp_path):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse
 
 from policykb.commands import (binding, check, designations, diff, gap, import_data, lint, policies, program, query,
-                               run_tests, screen, sweep)
+                               report, run_tests, screen, sweep, validate)
 from policykb.commands.common import Output
 
-MODULES = (policies, check, screen, gap, diff, designations, sweep, binding, lint, run_tests, program, import_data,
-           query)
+MODULES = (policies, check, screen, gap, diff, designations, sweep, binding, report, lint, run_tests, program,
+           import_data, validate, query)
 
 
 def run(args: argparse.Namespace) -> Output:

@@ -40,17 +40,46 @@ def run(args) -> Output:
     found = designations(kb)
     for pid, verdict in zip(ids, verdicts):
         verdict.designations = [d.to_json(verdict.as_of) for d in held(found, args.cluster, {pid, verdict.policy})]
+    warnings = _validation_warnings(kb, args.cluster, args.format)
     if args.format in render_rdf.FORMATS:
         return Output(render_rdf.render(verdicts, kb, args.format, used=kb_paths(args)))
     if args.format == "json":
-        return Output(render_json.render_screen(verdicts) if args.all_policies
-                      else render_json.render_verdict(verdicts[0]))
+        return Output(_with_warnings(render_json.render_screen(verdicts) if args.all_policies
+                                     else render_json.render_verdict(verdicts[0]), warnings))
     if not args.all_policies:
         return Output(_full(verdicts[0], found))
     text = _table(kb, args.cluster, year, verdicts, skipped, found)
     if args.explain:
         text += "".join("\n" + _full(v, found) for v in verdicts)
     return Output(text)
+
+
+def _validation_warnings(kb, cluster: str, fmt: str) -> list[dict]:
+    """The violations of the SHACL shapes (kb/shapes.ttl) about `cluster` and its records: the
+    verdict reasons over that data. Printed on stderr, except with --format json, whose verdicts
+    carry them as a "warnings" list."""
+    import dataclasses
+    import sys
+
+    violations = kb.validation([cluster]).concerning(cluster)
+    if violations and fmt != "json":
+        print(f"warning: the data about {cluster} breaks the SHACL shapes of the kb, and the verdict reasons over it "
+              f"(`policykb validate --cluster {cluster}`):", file=sys.stderr)
+        for violation in violations:
+            print(dataclasses.replace(violation.diagnostic, severity="warning").render(), file=sys.stderr)
+    return [violation.to_json() for violation in violations]
+
+
+def _with_warnings(text: str, warnings: list[dict]) -> str:
+    """The JSON verdict (or list of verdicts) with a "warnings" list, when there are any."""
+    if not warnings:
+        return text
+    import json
+
+    data = json.loads(text)
+    for verdict in data if isinstance(data, list) else [data]:
+        verdict["warnings"] = warnings
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def in_force(kb, year: int) -> tuple[list[str], list[str]]:

@@ -32,8 +32,11 @@ def require_format(args: argparse.Namespace, allowed: tuple[str, ...] = ("text",
                                    hint="--format ttl and jsonld (verdicts as RDF) are for check and screen")
 
 
-def kb_paths(args: argparse.Namespace) -> list[Path]:
-    """The kb folder and data paths an answer was read from (for the provenance of verdicts)."""
+def kb_paths(args: argparse.Namespace) -> list[Path | str]:
+    """The kb folder and data paths an answer was read from, or the SPARQL endpoint (for the
+    provenance of verdicts)."""
+    if getattr(args, "endpoint", None):
+        return [args.endpoint]  # type: ignore[list-item]  # the server's graph answered
     return [args.kb or resources.kb_dir(), *args.data]
 
 
@@ -41,11 +44,27 @@ def open_kb(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base the options name, with any --set / --set-threshold laid over it."""
     from policykb.research.scenario import parse_set, parse_set_threshold
 
-    kb = KnowledgeBase.open(kb=args.kb, data=args.data, policies=args.policies)
+    kb = KnowledgeBase.open(kb=args.kb, data=args.data, policies=args.policies, **graph_location(args))
     vocabulary = kb.graph.vocabulary()
     changes = [parse_set(text, vocabulary) for text in getattr(args, "set", None) or ()]
     changes += [parse_set_threshold(text) for text in getattr(args, "set_threshold", None) or ()]
     return kb.with_changes(changes) if changes else kb
+
+
+def graph_location(args: argparse.Namespace, *, writable: bool = False) -> dict:
+    """Where the graph lives: in process (the default), in a SPARQL server (--endpoint) or in
+    an Oxigraph folder (--store); as keyword arguments of KnowledgeBase.open."""
+    endpoint, store = getattr(args, "endpoint", None), getattr(args, "store", None)
+    if endpoint and store:
+        raise PolicyKBError.single("give --endpoint or --store, not both",
+                                   hint="--endpoint reads a graph from a server, --store keeps one in a folder")
+    if endpoint and not writable and (args.kb or args.data):
+        raise PolicyKBError.single(f"with --endpoint the graph is the server's: --{'kb' if args.kb else 'data'} "
+                                   "is not read", hint="load a kb or data folder into the server with "
+                                                       "`policykb import DIR --endpoint URL [--kb DIR]`")
+    if endpoint:
+        return {"endpoint": endpoint, "writable": writable}
+    return {"store": store} if store else {}
 
 
 def add_what_if(parser: argparse.ArgumentParser) -> None:

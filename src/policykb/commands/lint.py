@@ -23,7 +23,12 @@ def run(args) -> Output:
     from policykb.language.loader import load_policy
     from policykb.lint import lint_policy
 
-    vocabulary = KnowledgeGraph.open(kb=args.kb, data=args.data).vocabulary()
+    if getattr(args, "endpoint", None) or getattr(args, "store", None):  # the vocabulary of that graph
+        from policykb.commands.common import open_kb
+
+        vocabulary = open_kb(args).graph.vocabulary()
+    else:
+        vocabulary = KnowledgeGraph.open(kb=args.kb, data=args.data).vocabulary()
     context = [resources.policies_dir(), *args.policies]  # where `extends` and `uses` look
     found: list[Diagnostic] = []
     coverage: list[str] = []

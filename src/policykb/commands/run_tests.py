@@ -22,6 +22,12 @@ def run(args) -> Output:
     from policykb.language.loader import load_policies, load_policy
     from policykb.policy_tests import run_examples
 
+    if getattr(args, "endpoint", None) or getattr(args, "store", None):
+        from policykb.errors import PolicyKBError
+
+        raise PolicyKBError.single("`policykb test` runs each example in a graph of its own, built from the kb "
+                                   "folder: --endpoint and --store do not apply", hint="leave them out (--kb DIR "
+                                   "names the kb the examples use)")
     kb_dir = args.kb or resources.kb_dir()
     vocabulary = KnowledgeGraph.open(kb=kb_dir).vocabulary()
     context = [resources.policies_dir(), *args.policies]

@@ -54,7 +54,7 @@ def verdict_graph(verdicts: Sequence[Verdict], kb, *, used: Iterable[Path] = (),
     """The RDF of `verdicts`; `used` are the kb folder and data paths the answer was read from."""
     graph = bind_prefixes(Graph())
     when = Literal(generation_time(generated_at))
-    files = [_file(graph, Path(p)) for p in used]
+    files = [_file(graph, p) for p in used]
     graph.add((AGENT, RDF.type, PROV.SoftwareAgent))
     graph.add((AGENT, RDFS.label, Literal(f"policykb {__version__}")))
     nodes = _KbNodes(kb.graph)
@@ -87,8 +87,9 @@ def _digest(lines: Sequence[str]) -> str:
     return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
-def _file(graph: Graph, path: Path) -> URIRef:
-    node = URIRef(path.resolve().as_uri())
+def _file(graph: Graph, path: Path | str) -> URIRef:
+    text = str(path)  # a file or folder; or the URL of the SPARQL endpoint the graph was read from
+    node = URIRef(text) if text.startswith(("http://", "https://")) else URIRef(Path(path).resolve().as_uri())
     graph.add((node, RDF.type, PROV.Entity))
     return node
 

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policykb.errors import Diagnostic, PolicyKBError
+from policykb.progress import progress
 from policykb.vocabulary import AREA, BOOLEAN, CANONICAL_UNIT, COUNT, MONEY, PERSONS, Indicator, Unit
 
 from .csv_rows import LAYOUT, Row, read_rows
@@ -97,7 +98,7 @@ class _FolderImport:
                  ("assessments.csv", self.assessment_row))
         for name, handle in steps:
             if name in files:
-                for row in read_rows(files[name], self.problems):
+                for row in progress(read_rows(files[name], self.problems), label=f"reading {name}", unit="rows"):
                     handle(row)
         if self.problems:
             raise PolicyKBError(self.problems)

@@ -89,6 +89,10 @@ class _FactsReader:
                         if item is not None:
                             out[type(item)].append(item)
                         break
+        return self.collect(out)
+
+    def collect(self, out: dict[type, list]) -> ClusterFacts:
+        """The records read, sorted, once no two of them contradict each other."""
         self.conflicts(out[Observation], lambda o: (o.cluster, o.indicator, o.year), lambda o: o.value, "value")
         self.conflicts(out[AssessmentRecord], lambda a: (a.cluster, a.policy, a.criterion), lambda a: a.result,
                        "assessment")

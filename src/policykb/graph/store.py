@@ -82,6 +82,15 @@ class KnowledgeGraph:
             kg.add_data(Path(path))
         return kg
 
+    @classmethod
+    def open_endpoint(cls, url: str, *, kb: Path | str | None = None, writable: bool = False) -> "KnowledgeGraph":
+        """The graph held by the SPARQL 1.1 server at `url` (graph/remote.py): read with a few
+        SELECT queries, never copied. `writable` sends additions to the server; an empty
+        server then starts with the kb folder (`policykb import --endpoint`)."""
+        from .remote import open_endpoint
+
+        return open_endpoint(url, kb=kb, writable=writable)
+
     def add_data(self, path: Path) -> int:
         """Add a CSV folder, or a Turtle file or folder, judged by what `path` holds."""
         if not path.exists():
@@ -221,8 +230,8 @@ class KnowledgeGraph:
                 raise PolicyKBError.single(
                     f"SPARQL Update ({', '.join(operations)}) is not run: a query only reads the graph",
                     file="<query>", expected="a SELECT, ASK, CONSTRUCT or DESCRIBE query",
-                    hint="`policykb query --update` applies an update to the graph in memory "
-                         "(the kb files are not changed)") from None
+                    hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; `policykb query --update` "
+                         "applies an update to the graph in memory (the kb files are not changed)") from None
             raise PolicyKBError.single(
                 f"SPARQL syntax error: {exc.msg}", file="<query>", line=exc.lineno, column=exc.col,
                 hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; "

@@ -19,15 +19,16 @@ def add_declared_vocabulary(knowledge_graph, declared: Vocabulary) -> int:
     terms = knowledge_graph.terms()
     known = terms.vocabulary
     graph = bind_prefixes(Graph())
-    dimensions = {str(graph_value): node for node, graph_value in
-                  knowledge_graph.graph.subject_objects(SKOS.notation)
-                  if (node, RDF.type, PKB.Dimension) in knowledge_graph.graph}
     titles = {name: terms.titles.get(name, title_iri(name)) for name in declared.titles}
     for title in declared.titles.values():
         if title.name not in known.titles:
             _title(graph, title, titles[title.name])
-    for indicator in declared.indicators.values():
-        if indicator.name not in known.indicators:
+    new = [indicator for indicator in declared.indicators.values() if indicator.name not in known.indicators]
+    if new:  # looked up only when needed: in a SPARQL store each lookup is a query
+        dimensions = {str(graph_value): node for node, graph_value in
+                      knowledge_graph.graph.subject_objects(SKOS.notation)
+                      if (node, RDF.type, PKB.Dimension) in knowledge_graph.graph}
+        for indicator in new:
             _indicator(graph, indicator, dimensions[indicator.dimension], terms.units[indicator.unit], titles)
     return knowledge_graph.add_graph(graph) if len(graph) else 0
 

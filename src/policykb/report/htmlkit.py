@@ -32,12 +32,15 @@ CELL = "padding:3px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-ali
 HEAD = CELL + ";border-bottom:2px solid #888;font-weight:600"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = ()) -> str:
-    """An inline-styled table; cells are HTML already (escape them first)."""
-    numeric = set(numeric)
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (),
+          styles: dict[int, str] | None = None) -> str:
+    """An inline-styled table; cells are HTML already (escape them first). `numeric` columns
+    are right-aligned; `styles` adds CSS to the cells of some columns."""
+    numeric, styles = set(numeric), styles or {}
 
     def cell(tag: str, html: str, i: int) -> str:
         style = (HEAD if tag == "th" else CELL) + (";text-align:right" if i in numeric else "")
+        style += (";" + styles[i]) if i in styles else ""
         return f'<{tag} style="{style}">{html}</{tag}>'
 
     head = "".join(cell("th", h, i) for i, h in enumerate(header))

@@ -52,9 +52,10 @@ TEXT = {
         "status": "状态",
         "count": "数量",
         "provenance": "数据来源",
-        "provenance_text": ("真实集群（{real}个）只载有公开发布的数字，每个数字注明来源；其余情况一律视为未知"
-                            "（缺失数据从不当作零），因此多数真实集群的结论为“待定”，并列出所缺数据。"
-                            "合成集群（{synthetic}个）为测试数据，均标注“合成数据”。"),
+        "provenance_real": ("真实集群（{n}个）只载有公开发布的数字，每个数字注明来源；其余情况一律视为未知"
+                            "（缺失数据从不当作零），因此多数真实集群的结论为“待定”，并列出所缺数据。"),
+        "provenance_synthetic": "合成集群（{n}个）为测试数据，均标注“合成数据”。",
+        "colon": "：",
         "explanations_note": "条件说明由规则引擎生成（英文）；指标名称按中文标签显示。",
         "cluster": "集群",
         "cluster_id": "编号",
@@ -62,6 +63,7 @@ TEXT = {
         "county": "县（市、区）",
         "industry": "主导产业",
         "synthetic": "合成数据",
+        "synthetic_column": "合成数据",
         "real": "真实",
         "criterion": "条件",
         "kind": "类型",
@@ -121,10 +123,11 @@ TEXT = {
         "status": "Status",
         "count": "Count",
         "provenance": "Provenance of the data",
-        "provenance_text": ("Real clusters ({real}) carry only the published figures, each with its source; "
+        "provenance_real": ("Real clusters ({n}) carry only the published figures, each with its source; "
                             "everything else about them is unknown (missing data is never taken as zero), so most "
-                            "real clusters come out undetermined with a list of what is missing. Synthetic clusters "
-                            "({synthetic}) are test data and are marked SYNTHETIC."),
+                            "real clusters come out undetermined with a list of what is missing. "),
+        "provenance_synthetic": "Synthetic clusters ({n}) are test data and are marked SYNTHETIC.",
+        "colon": ": ",
         "explanations_note": "",
         "cluster": "Cluster",
         "cluster_id": "Id",
@@ -132,6 +135,7 @@ TEXT = {
         "county": "County",
         "industry": "Leading industry",
         "synthetic": "SYNTHETIC",
+        "synthetic_column": "synthetic",
         "real": "real",
         "criterion": "Criterion",
         "kind": "Kind",
@@ -210,6 +214,8 @@ class Words:
     def missing(self, item: str) -> str:
         """A missing-data entry ("total_output 2021", "assessment of frontier") with the
         indicator named by its label."""
+        if self.lang == "zh" and item.startswith("assessment of "):
+            return f"{item[len('assessment of '):]} 的专家评审"
         name, space, rest = item.partition(" ")
         if name in self.vocabulary.indicators:
             return self.indicator(name) + space + rest
@@ -231,8 +237,10 @@ class Words:
         """(what = value, where it comes from) for one input of a criterion."""
         year = f" {item.year}" if item.year is not None else ""
         where = item.source or ""
-        if item.record and item.record != item.source:
+        if item.record and not (where and item.record.startswith(where)):
             where = f"{where} [{item.record}]" if where else item.record
+        elif item.record:
+            where = item.record  # the source is the file the record names a row of
         return f"{self.indicator(item.indicator)}{year} = {self.value(item)}", where
 
     def gap_vocabulary(self):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -47,7 +46,9 @@ class Report:
 
     def provenance(self) -> str:
         real, synthetic = self.real_and_synthetic()
-        return self.words["provenance_text"].format(real=real, synthetic=synthetic)
+        text = self.words["provenance_real"].format(n=real) if real else ""
+        text += self.words["provenance_synthetic"].format(n=synthetic) if synthetic else ""
+        return text.strip()
 
     def chart_title(self) -> str:
         """The chart's title: Chinese where matplotlib has a CJK font (else English)."""
@@ -65,7 +66,9 @@ class Report:
     def change_lines(self, miss: NearMiss) -> list[tuple[str, str]]:
         """(criterion, one sentence) per change of a near miss's gap, in the report's language."""
         vocabulary = self.words.gap_vocabulary()
-        return [(c.criterion, describe(c, vocabulary)) for c in miss.gap.changes]
+        order = {c.id: i for i, c in enumerate(self.policy.criteria)}
+        changes = sorted(miss.gap.changes, key=lambda c: order.get(c.criterion, len(order)))  # stable: by year within
+        return [(c.criterion, describe(c, vocabulary)) for c in changes]
 
     def cluster_name(self, cluster_id: str) -> str:
         return self.words.cluster_name(self.clusters[cluster_id])
@@ -81,15 +84,9 @@ def build(kb, policy_id: str, as_of: int | None = None, lang: str = "en",
     clusters = {record.id: record for record in kb.graph.clusters()}
     found = None
     if near > 0:
-        # Each gap evaluates its cluster a few times; Python's cyclic collector, set off by
-        # the per-round copies, would walk the whole RDF graph each time (as in sweep.py).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            found = near_misses(kb, policy_id, as_of, most=len(compiled.policy.criteria), limit=near)
-        finally:
-            if collecting:
-                gc.enable()
+        # The collector stays on here: holding it off halves the time but lets the garbage of
+        # every gap round (engines, policy copies) pile up, ten times the memory.
+        found = near_misses(kb, policy_id, as_of, most=len(compiled.policy.criteria), limit=near)
     return Report(words, compiled.policy, policy_id, compiled.as_of, verdicts, clusters,
                   binding(kb, policy_id, as_of), found, near, compiled.note)
 

@@ -14,8 +14,6 @@ command line starts, and only the chart options should pay for matplotlib."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -77,28 +75,15 @@ def check_path(path: Path | str) -> Path:
 
 
 def _save(figure, path: Path | str) -> Path:
-    """Write via a temporary file in the same folder and rename: a reader never sees a
-    half-written chart, and a failed write leaves no file behind."""
+    """Write through safe_write (temporary file beside it, fsync, rename): a reader never
+    sees a half-written chart, and a failed write leaves the old file, or none, behind."""
+    from policykb.safe_write import atomic_path
+
     path = check_path(path)
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as out:
             _draw(figure, out, FORMATS[path.suffix.lower()])
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a chart is not
-        os.replace(temporary, path)
-    except OSError as error:
-        raise PolicyKBError.single(f"cannot write the chart: {error.strerror or error}", file=str(path)) from None
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _svg_text(figure) -> str:

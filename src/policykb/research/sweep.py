@@ -22,6 +22,7 @@ from policykb.datalog.compiler import (ELIGIBLE, INELIGIBLE, MET, UNDETERMINED, 
 from policykb.datalog.program import Atom, Compare, CountOf, Not, Program, Rule, Var
 from policykb.engine.facts import base_facts
 from policykb.errors import PolicyKBError
+from policykb.progress import progress
 from policykb.explain import format as fmt
 from policykb.knowledge_base import BATCH, ENGINES, KnowledgeBase
 from policykb.language.ast import Criterion, Policy, Threshold
@@ -82,7 +83,7 @@ def sweep(kb: KnowledgeBase, policy_id: str, criterion_id: str, start: str, stop
         with collector_paused():
             statuses = evaluator.statuses(base)
             points = []
-            for value in grid:
+            for value in progress(grid, label=f"sweeping {criterion.id}", unit="thresholds"):
                 number = value / factor
                 written_as = Threshold(written(number, unit), number, unit or None, comparison.threshold.span)
                 change = SetThreshold(base.policy.id, criterion.id, written_as)
