@@ -682,8 +682,8 @@ def pydatalog_skip_reason(n: int, results: dict) -> str:
                     f"(process peak {fmt_mb(r.get('maxrss_mb'))}); linear extrapolation gives >= "
                     f"{estimate / 60:.0f} min and {fmt_mb((r.get('maxrss_mb') or 0) * n / m)} at N={n:,} "
                     f"(more than ~10 minutes); raise --pydatalog-max to run it anyway")
-    return (f"pyDatalog screening is not run above --pydatalog-max; shared/notes/engines.md measures it at "
-            f"100,000 clusters at 56 s load + 72 s evaluation and 4 GB for a smaller program than this one")
+    return ("pyDatalog screening is not run above --pydatalog-max; shared/notes/engines.md measures it at "
+            "100,000 clusters at 56 s load + 72 s evaluation and 4 GB for a smaller program than this one")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@ MAX_POLICY_BYTES = 2_000_000
 # the parser and the recursive checkers, compilers and explainers handle 64 with room.
 MAX_NESTING = 64
 
+# A time window ("in each of the last N years", growth over N years, incidents in the last
+# N years). The measures look back 3 years; a window of a billion years would make the
+# compiler list every year.
+MAX_WINDOW_YEARS = 50
+
 # One CSV file of a data folder: observations of 100,000 clusters are about 200 MB.
 MAX_CSV_BYTES = 256 * 1024 * 1024
 

@@ -163,8 +163,8 @@ class Folder:
         expected = []
         for name, row, column in self.expect:
             f = self.files.get(name)
-            if f is None or f.raw is not None:
-                continue
+            if f is None or f.raw is not None or not _utf8(written[str(folder / name)]):
+                continue  # a file that is not UTF-8 is refused whole: no row of it is read
             index = next((i for i, r in enumerate(f.rows) if r is row), None)
             stop = self.stops.get(name)
             stop_at = next((i for i, r in enumerate(f.rows) if r is stop), None) if stop is not None else None
@@ -247,6 +247,14 @@ def _set(rng, folder: Folder, name: str, column: str, value: str, expect: bool,
     folder.how.append(f"{name} row {f.rows.index(row) + 1} {column} = {value[:40]!r}")
     if expect:
         folder.expect.append((name, row, column))
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _position(rows: list, row) -> int:

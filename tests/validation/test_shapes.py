@@ -181,11 +181,10 @@ def test_each_kind_of_bad_turtle_is_reported_at_its_line(tmp_path, case):
     path = turtle(tmp_path, body)
     report = report_of(path)
     assert not report.conforms
-    found = of_shape(report, shape)
-    assert found, report.render_text()
-    diagnostic = found[0].diagnostic
+    found = [v.diagnostic for v in of_shape(report, shape) if message in v.diagnostic.message]
+    assert len(found) == 1, report.render_text()
+    diagnostic = found[0]
     assert (diagnostic.file, diagnostic.line) == (str(path), line_of(path, subject))
-    assert message in diagnostic.message
     assert diagnostic.hint  # every shape says what to do
     assert diagnostic.render().startswith(f"{path}:{line_of(path, subject)}: error: ")
     # Nothing else is wrong with these small files: one kind of violation each (the shared id

@@ -1,4 +1,6 @@
-"""`policykb import`: read a CSV folder into a kb folder as Turtle."""
+"""`policykb import`: read a CSV folder into a kb folder as Turtle (--into), or send it to a
+SPARQL 1.1 server (--endpoint; an empty server first gets the kb, the policies' description
+and --data, so it then answers every command as the files do)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from policykb.commands.common import Output, graph_location, require_format
 from policykb.errors import PolicyKBError
 
 NAME = "import"
-HELP = "read a CSV folder into a kb folder as Turtle"
+HELP = "read a CSV folder into a kb folder as Turtle, or into a SPARQL server (--endpoint)"
 
 
 def configure(parser) -> None:

@@ -58,7 +58,7 @@ def open_store(folder: Path, *, kb: Path | None = None, data: Sequence[Path] = (
         _refresh_times(folder, manifest, inputs)  # type: ignore[arg-type]
         graph = SparqlGraph(OxigraphBackend(folder / DATA, read_only=True), snapshot=_snapshot(folder, manifest))
         graph.vocabulary()
-        return KnowledgeBase.assemble(graph, (), policies, shipped_policies)
+        return _with_sources(KnowledgeBase.assemble(graph, (), policies, shipped_policies), kb, data)
     if manifest is not None:
         print(f"note: store {folder}: {reason}; rebuilding it from the inputs", file=sys.stderr)
     _prepare(folder, manifest)
@@ -73,6 +73,12 @@ def open_store(folder: Path, *, kb: Path | None = None, data: Sequence[Path] = (
         backend.close()
     graph.use_backend(OxigraphBackend(folder / DATA, read_only=True), writable=False)
     graph.snapshot = _snapshot(folder, manifest)
+    return _with_sources(knowledge_base, kb, data)
+
+
+def _with_sources(knowledge_base, kb: Path | None, data: Sequence[Path]):
+    """The files the graph was built from, where validation finds the line of a Turtle node."""
+    knowledge_base.sources = (Path(kb) if kb is not None else resources.kb_dir(), *(Path(p) for p in data))
     return knowledge_base
 
 

@@ -61,7 +61,8 @@ _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, PKBSH.IndicatorShapeTemplate)
 # Template terms that are not copied into the shapes written from it.
 _TEMPLATE_ONLY = {RDF.type, PKBSH.forDimension, PKBSH.forPerYear, PKBSH.path}
 _SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
-_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")  # {?value}, {$this}: variables of a message
+_ANY_PLACEHOLDER = re.compile(r"\{[?$]\w+\}")
 # Turtle parsed by load_turtle resolves relative IRIs against this base (its publicID).
 _DEFAULT_BASE = str(ID)
 
@@ -138,13 +139,14 @@ def validate(graph, *, clusters: Iterable[str] | None = None, files: Sequence[Pa
         data = _whole(rdf)
     else:
         data = _slice(rdf, graph._resolve(slice_ids))  # an unknown id: the usual error, with suggestions
+    options = dict(shacl_graph=shapes, inference="none", advanced=True, inplace=True, abort_on_first=False,
+                   allow_warnings=True)
     with _collector_paused():
         try:
-            _, results, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                             inplace=True, abort_on_first=False, allow_warnings=True)
-        except _ReadOnlyError:  # pyshacl tried to write into the view: validate a copy instead
-            _, results, _ = pyshacl_validate(_copy(rdf.triples((None, None, None))), shacl_graph=shapes,
-                                             inference="none", advanced=True, inplace=True)
+            _, results, _ = pyshacl_validate(data, **options)
+        except _ReadOnlyError:  # pyshacl tried to write into the view of the graph: validate a copy
+            data = _copy(rdf.triples((None, None, None)))
+            _, results, _ = pyshacl_validate(data, **options)
     reader = _Results(rdf, data, shapes, _TurtleLocator(files), lang)
     violations = [v for result in results.subjects(RDF.type, SH.ValidationResult) for v in reader.read(results, result)]
     if slice_ids is not None:  # twins of the slice's clusters (same id) are validated too: not asked about
@@ -437,9 +439,7 @@ class _Results:
             return rendered[0] if rendered else "the node does not conform to the shape"
         # pyshacl fills in the variables of a SPARQL constraint's message, but drops its
         # language: take the rendered message that the chosen template produces.
-        pattern = re.compile(_PLACEHOLDER.sub(lambda _: "\x00", re.escape(str(chosen)).replace(r"\{", "{")
-                                              .replace(r"\}", "}").replace(r"\?", "?").replace(r"\$", "$"))
-                             .replace("\x00", ".*?"), re.S)
+        pattern = re.compile(".*?".join(re.escape(piece) for piece in _ANY_PLACEHOLDER.split(str(chosen))), re.S)
         text = next((r for r in rendered if pattern.fullmatch(r)), str(chosen))
         return self.fill(text, shape, value)
 

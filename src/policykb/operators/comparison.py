@@ -56,8 +56,8 @@ class Comparison(ConditionNode):
         dimension = self.measure.check(ctx, self)
         if dimension is not None:
             self.threshold = ctx.threshold(self.threshold, dimension)
-        if isinstance(self.window, EachYear) and self.window.years < 1:
-            ctx.error("a window needs at least one year", self.span, expected="in each of the last N years, N >= 1")
+        if isinstance(self.window, EachYear):
+            check_years(ctx, self.window.years, self.span)
 
     @property
     def threshold_value(self) -> Fraction:
@@ -119,6 +119,15 @@ class Comparison(ConditionNode):
             return f"{at}unknown ({shown})" if shown else f"{at}unknown"
         verdict = "ok" if fmt.holds(value, self.op, self.threshold_value) else "fails"
         return f"{at}{shown}, {fmt.margin(value, self.threshold_value, self.measure.dimension)} ({verdict})"
+
+
+def check_years(ctx: CheckContext, years: int, span, least: int = 1) -> None:
+    """A window of `least` to MAX_WINDOW_YEARS years."""
+    from policykb.limits import MAX_WINDOW_YEARS
+
+    if not least <= years <= MAX_WINDOW_YEARS:
+        ctx.error(f"a time window of {years} years is out of range", span,
+                  expected=f"a window from {least} to {MAX_WINDOW_YEARS} years")
 
 
 def comparisons(node: ConditionNode):

@@ -12,7 +12,7 @@ from fractions import Fraction
 from policykb.datalog.program import Compare, Scaled, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext, NodeExplanation
-from policykb.operators.comparison import datalog_op, negated
+from policykb.operators.comparison import check_years, datalog_op, negated
 from policykb.operators.measure import Measure, observed, set_value
 from policykb.operators.repair import BASIS, Plan, least
 from policykb.vocabulary import COUNT, MONEY, PERCENT, PERSONS
@@ -36,6 +36,8 @@ class Growth(Measure):
         if self.years < 2:
             ctx.error("growth needs a window of at least 2 years", node.span,
                       expected="average annual growth of ... over the last N years, N >= 2")
+        else:
+            check_years(ctx, self.years, node.span, least=2)
         if node.window is not None:
             ctx.error("a growth rate carries its own window", node.span, hint=f"remove '{node.window}'")
         return PERCENT

@@ -33,8 +33,9 @@ class NoIncident(ConditionNode):
         from policykb.suggest import did_you_mean
 
         vocab = ctx.vocabulary
-        if self.years < 1:
-            ctx.error("the window needs at least one year", self.span)
+        from policykb.operators.comparison import check_years
+
+        check_years(ctx, self.years, self.span)
         for group in self.groups:
             for kind in group.kinds:
                 if kind not in vocab.incident_kinds:
