@@ -50,6 +50,7 @@ VALID: dict[str, list[str]] = {
     "program": ["--policy", "henan-2023"],
     "import": [str(DATA), "--into", "{work}/new-kb"],
     "query": ["SELECT ?c WHERE { ?c a pkb:Cluster } LIMIT 1"],
+    "validate": ["--data", str(DATA)],
 }
 
 # Garbage every command gets, after its valid arguments ...

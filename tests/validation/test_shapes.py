@@ -167,7 +167,8 @@ TURTLE_CASES = {
     "assessment neither met nor unmet": ("AssessmentResult", """
         <assessment/t-1/miit-2022/innovation> a pkb:Assessment ; pkb:cluster cluster:t-1 ;
             pkb:assessesCriterion <policy/miit-2022/criterion/innovation> ; pkb:result "maybe" .
-        """, "<assessment/t-1/miit-2022/innovation>", "the assessment's result is 'maybe', but a result is met or unmet"),
+        """, "<assessment/t-1/miit-2022/innovation>",
+        "the assessment's result is 'maybe', but a result is met or unmet"),
     "assessment without a result": ("AssessmentHasOneResult", """
         <assessment/t-1/miit-2022/innovation> a pkb:Assessment ; pkb:cluster cluster:t-1 ;
             pkb:assessesCriterion <policy/miit-2022/criterion/innovation> .

@@ -24,8 +24,12 @@ Speed (pyshacl evaluates shape by shape, in Python, over rdflib):
     it every time (about 20 ms); the graph pyshacl sees parses each text once;
   * the cyclic garbage collector is paused while pyshacl runs (its allocations hold no cycles;
     full collections over a large graph made validation superlinear);
+  * the shapes keep per-record SPARQL off the big sets (see kb/shapes.ttl): per-indicator core
+    shapes from templates, SPARQL targets that select the few suspect records;
   * `clusters=` validates a slice (those clusters, their records and the vocabulary nodes they
     point to), which is what `check` needs.
+Measured on 1,000 synthetic clusters (250,000 triples): about 3 s for the whole graph (loading
+it takes about as long), 40 ms for one cluster; the shipped kb, 0.15 s.
 """
 
 from __future__ import annotations
@@ -341,7 +345,8 @@ def _slice(rdf: Graph, clusters: list[URIRef]) -> Graph:
     for cluster in clusters:
         for ident in rdf.objects(cluster, DCTERMS.identifier):
             for twin in rdf.subjects(DCTERMS.identifier, ident):
-                triples += [(twin, DCTERMS.identifier, ident)] + [(twin, RDF.type, t) for t in rdf.objects(twin, RDF.type)]
+                triples.append((twin, DCTERMS.identifier, ident))
+                triples += [(twin, RDF.type, t) for t in rdf.objects(twin, RDF.type)]
     return _copy(triples)
 
 
