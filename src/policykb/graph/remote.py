@@ -1040,14 +1040,15 @@ class SparqlGraph(KnowledgeGraph):
             with collector_paused():
                 try:
                     with open(self.snapshot, "rb") as handle:  # type: ignore[arg-type]
-                        facts, ids = pickle.load(handle)
-                    return facts, {URIRef(iri): cid for iri, cid in ids.items()}
+                        shape, facts, ids = pickle.load(handle)
+                    if shape == _records_shape():
+                        return facts, {URIRef(iri): cid for iri, cid in ids.items()}
                 except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
                     pass  # unreadable: read the store again
         facts, ids = self._read_facts(None)
         if use_snapshot:
             try:
-                blob = pickle.dumps((facts, {str(iri): cid for iri, cid in ids.items()}), protocol=5)
+                blob = pickle.dumps((_records_shape(), facts, {str(iri): cid for iri, cid in ids.items()}), protocol=5)
                 atomic_write_bytes(self.snapshot, blob)  # type: ignore[arg-type]
             except PolicyKBError:
                 pass  # a store folder we may not write: no snapshot, the answer is the same
@@ -1087,6 +1088,17 @@ class SparqlGraph(KnowledgeGraph):
             "a SPARQL Update is not applied to a graph in a SPARQL store", file=self.backend.label,
             hint="`query --update` changes an in-memory graph; without --endpoint and --store it works on the "
                  "kb files (send changes to a server with its own /update endpoint)")
+
+
+def _records_shape() -> list:
+    """The fields of the record classes: a snapshot of facts written by other code is not read."""
+    from dataclasses import fields
+
+    from . import records
+
+    classes = (records.ClusterFacts, records.ClusterRecord, records.Observation, records.EnterpriseRecord,
+               records.IncidentRecord, records.CompleteRecord, records.AssessmentRecord, records.Provenance)
+    return [(cls.__name__, [(f.name, str(f.type)) for f in fields(cls)]) for cls in classes]
 
 
 def _chunks(iris: Sequence[URIRef] | None) -> Iterator[Sequence[URIRef] | None]:

@@ -34,14 +34,12 @@ it takes about as long), 40 ms for one cluster; the shipped kb, 0.15 s.
 
 from __future__ import annotations
 
-import gc
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
@@ -49,6 +47,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from policykb.errors import Diagnostic, PolicyKBError
+from policykb.memory import collector_paused
 from policykb.resources import kb_dir
 
 from .namespaces import DCTERMS, ID, PKB, RDF, SKOS
@@ -145,7 +144,7 @@ def validate(graph, *, clusters: Iterable[str] | None = None, files: Sequence[Pa
         data = _slice(rdf, graph._resolve(slice_ids))  # an unknown id: the usual error, with suggestions
     options = dict(shacl_graph=shapes, inference="none", advanced=True, inplace=True, abort_on_first=False,
                    allow_warnings=True)
-    with _collector_paused():
+    with collector_paused():
         try:
             _, results, _ = pyshacl_validate(data, **options)
         except _ReadOnlyError:  # pyshacl tried to write into the view of the graph: validate a copy
@@ -348,17 +347,6 @@ def _slice(rdf: Graph, clusters: list[URIRef]) -> Graph:
                 triples.append((twin, DCTERMS.identifier, ident))
                 triples += [(twin, RDF.type, t) for t in rdf.objects(twin, RDF.type)]
     return _copy(triples)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- results ------------------------------------------------------------------------------------
