@@ -1324,3 +1324,12 @@ def graph_fingerprint(kg) -> tuple[int, str]:
 
     triples = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in kg.graph)
     return len(triples), hashlib.sha256("\n".join(triples).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def hypothesis_settings(plain_examples: int):
+    """The one hypothesis profile of the fuzzers: a tenth of the plain loop's inputs (at
+    least 10), reproducible, no shrinking (each input runs in a worker process)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(derandomize=True, deadline=2000, max_examples=max(10, plain_examples // 10), database=None,
+                    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))

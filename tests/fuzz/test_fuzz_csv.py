@@ -34,19 +34,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import grammar_gen as gen
 from grammar_gen import Outcome, Tally, WorkerPool, examples, scaled
 
 PLAIN_EXAMPLES = examples(200)
-HYPOTHESIS_EXAMPLES = max(10, PLAIN_EXAMPLES // 10)
 CLI_SAMPLE = scaled(3, 200)
 CLI_TIMEOUT = max(gen.TIMEOUT, 30.0)
 ME = "test_fuzz_csv"
-HYPOTHESIS = settings(derandomize=True, deadline=2000, max_examples=HYPOTHESIS_EXAMPLES, database=None,
-                      phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+HYPOTHESIS = gen.hypothesis_settings(PLAIN_EXAMPLES)
 # `policykb screen` over the shipped kb plus a folder: import, facts, engine, verdicts.
 SCREEN = ["screen", "--policy", "miit-2022", "--as-of", "2024", "--data"]
 VALID = gen.ROOT / "tests" / "data" / "graph" / "valid"

@@ -42,22 +42,20 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import grammar_gen as gen
 from grammar_gen import Mutant, Outcome, Tally, WorkerPool, examples, location_problems, scaled
 
 PLAIN_EXAMPLES = examples(200)
-HYPOTHESIS_EXAMPLES = max(10, PLAIN_EXAMPLES // 10)
 LINT_SAMPLE = scaled(8, 200)
 TEST_SAMPLE = scaled(2, 200)
 CLI_TIMEOUT = max(gen.TIMEOUT, 30.0)  # `policykb test` evaluates examples with the engine
 ME = "test_fuzz_policies"
 # Hypothesis: derandomized, 2 s per input, no shrinking (inputs come from a Random, which
 # does not shrink usefully; the failing input is kept on disk instead).
-HYPOTHESIS = settings(derandomize=True, deadline=2000, max_examples=HYPOTHESIS_EXAMPLES, database=None,
-                      phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+HYPOTHESIS = gen.hypothesis_settings(PLAIN_EXAMPLES)
 
 
 # ============================================================== jobs (run in a worker)
