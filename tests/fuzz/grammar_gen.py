@@ -54,7 +54,6 @@ import sys
 import tempfile
 import time
 import traceback
-import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing.connection import wait as wait_for
@@ -833,14 +832,10 @@ def first_invalid_utf8(data: bytes) -> tuple[int, int] | None:
 # the report of the fuzzing issue. The fuzz loops draw such inputs, count them as "left
 # out" and do not run them, so the suite stays green while asserting on everything else.
 # Delete an entry once its bug is fixed; POLICYKB_FUZZ_LEFT_OUT=none runs them all (to
-# check a fix, or to see the known bugs again). The predicates read only the input (and,
-# for Turtle, what rdflib itself makes of it): no policykb code runs in the test process.
+# check a fix, or to see the known bugs again). The predicates read only the input: no
+# policykb code runs in the test process.
 LEFT_OUT_ENABLED = os.environ.get("POLICYKB_FUZZ_LEFT_OUT", "").lower() not in ("none", "0", "no", "off")
 LONG_LINE = 20_000  # characters
-VOCABULARY_NAMESPACES = tuple(f"https://w3id.org/policykb/id/{kind}/" for kind in
-                              ("indicator", "unit", "title", "incident-kind", "severity", "scheme")) + (
-    "https://w3id.org/policykb/ns#",)
-TURTLE_BASE = "https://w3id.org/policykb/id/"
 
 
 def _utf8_position_differs(data: bytes) -> bool:
@@ -883,110 +878,12 @@ def _huge_window(data: bytes) -> bool:
     return any(len(n) > 3 for n in re.findall(r"\blast\s+0*(\d+)\s+years\b", text))
 
 
-def _rdflib_parse(data: bytes):
-    """rdflib's own reading of Turtle bytes: (graph or None, BadSyntax or None, log records)."""
-    with warnings.catch_warnings():
-        return _rdflib_parse_quietly(data)
-
-
-def _rdflib_parse_quietly(data: bytes):
-    import logging
-
-    from rdflib import Graph
-    from rdflib.plugins.parsers.notation3 import BadSyntax
-
-    records: list[logging.LogRecord] = []
-
-    class _Keep(logging.Handler):
-        def emit(self, record):
-            records.append(record)
-
-    handler, logger = _Keep(level=logging.WARNING), logging.getLogger("rdflib")
-    logger.addHandler(handler)
-    try:
-        warnings.simplefilter("ignore")  # rdflib warns about odd literals; inside catch_warnings
-        graph = Graph()
-        graph.parse(data=data.decode("utf-8"), format="turtle", publicID=TURTLE_BASE)
-        return graph, None, records
-    except BadSyntax as error:
-        return None, error, records
-    except Exception:  # noqa: BLE001 - anything else rdflib refuses: not our concern here
-        return None, None, records
-    finally:
-        logger.removeHandler(handler)
-
-
-@cache
-def _shipped_vocabulary(name: str | None) -> frozenset:
-    """Vocabulary triples of one shipped Turtle file (or of all of them)."""
-    files = [p for p in TURTLE_FILES if name is None or p.name == name]
-    found: set = set()
-    for path in files:
-        graph, _, _ = _rdflib_parse(path.read_bytes())
-        found |= _vocabulary_triples(graph)
-    return frozenset(found)
-
-
-def _vocabulary_triples(graph) -> set:
-    """Triples about vocabulary terms (blank nodes all read as one placeholder, so that a
-    term replaced by [] still counts as a change)."""
-    from rdflib import BNode, RDF, URIRef
-
-    if graph is None:
-        return set()
-    typed = {s for s, o in graph.subject_objects(RDF.type)
-             if isinstance(o, URIRef) and str(o).startswith(VOCABULARY_NAMESPACES[-1])}
-    return {(s, p, "_:" if isinstance(o, BNode) else o) for s, p, o in graph
-            if s in typed or str(s).startswith(VOCABULARY_NAMESPACES)}
-
-
-def _turtle_error_at_end(data: bytes) -> bool:
-    """Bug: rdflib reports some syntax errors at index -1 (end of input); load_turtle turns
-    that into a negative column."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    _, error, _ = _rdflib_parse(data)
-    return error is not None and isinstance(getattr(error, "_i", None), int) and error._i < 0
-
-
-def _turtle_changes_vocabulary(data: bytes, source: str, base: str) -> bool:
-    """Bug: a vocabulary problem found after add_turtle names no file. Left out: inputs
-    whose triples about vocabulary terms differ from the shipped ones."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    graph, _, _ = _rdflib_parse(data)
-    if graph is None:
-        return False
-    mine = _vocabulary_triples(graph)
-    if base == "full":
-        return not mine <= _shipped_vocabulary(None)
-    return mine != _shipped_vocabulary(source)
-
-
-def _turtle_ill_typed(data: bytes) -> bool:
-    """Bug: the command line prints rdflib's logged traceback for an ill-typed literal
-    ("abc"^^xsd:decimal) in a --data Turtle file (exit status 0, but a traceback)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    _, _, warnings = _rdflib_parse(data)
-    return any(record.exc_info or "Traceback" in record.getMessage() for record in warnings)
-
-
 LEFT_OUT: dict[str, tuple[str, Callable[..., bool]]] = {
     # name: (input kind, predicate)
     "policy-utf8-position": ("policy", _utf8_position_differs),
     "policy-long-string": ("policy", _long_string_token),
     "policy-test-huge-window": ("policy-test", _huge_window),
     "policy-test-wide-condition": ("policy-test", _wide_condition),
-    "turtle-error-at-end": ("turtle", _turtle_error_at_end),
-    "turtle-vocabulary-without-file": ("turtle-add", _turtle_changes_vocabulary),
-    "turtle-cli-ill-typed-literal": ("turtle-cli", _turtle_ill_typed),
 }
 
 
@@ -1180,6 +1077,16 @@ class WorkerPool:
 
 
 # ============================================================== counting
+PUBLISHED: list[str] = []  # summary lines of the running test, see conftest.py
+
+
+def publish(line: str) -> None:
+    """Print a summary line and hand it to conftest.py, which shows it at the end of the run
+    (pytest captures print() unless -s; xdist workers pass it on with the test report)."""
+    print("\n" + line.lstrip("\n"))
+    PUBLISHED.append(line.strip())
+
+
 @dataclass
 class Tally:
     """Counts of one fuzz test, printed as its summary line."""
@@ -1219,7 +1126,7 @@ class Tally:
                 f"({time.monotonic() - self.started:.1f} s, slowest input {self.slowest:.2f} s){left}")
 
     def report(self) -> str:
-        print("\n" + self.summary())
+        publish(self.summary())
         for failure in self.failures[:20]:
             print("  FAILURE " + failure)
         return self.summary() + "".join("\n  " + f for f in self.failures[:20])

@@ -553,7 +553,7 @@ def test_fuzz_csv(pool, workdir):
             tally.failures.append(f"policykb screen --data {gen.keep_failure(f'cli-{path.name}', folder=path)}"
                                   + "".join("\n    " + p for p in [outcome.describe()] * outcome.failed + problems))
     report = tally.report()
-    print(f"fuzz csv: {located[0]} inputs had a damage with a known place; policykb screen --data on "
+    gen.publish(f"fuzz csv: {located[0]} inputs had a damage with a known place; policykb screen --data on "
           f"{sum(statuses)} folders ({statuses[0]} exit 0, {statuses[1]} exit 1)")
     assert not tally.failures, report
 
@@ -585,4 +585,4 @@ def test_fuzz_csv_hypothesis(pool, workdir):
     try:
         one()
     finally:
-        print("\n" + tally.summary())
+        gen.publish(tally.summary())

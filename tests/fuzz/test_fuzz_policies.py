@@ -178,7 +178,7 @@ def test_fuzz_policies(pool, workdir):
 
     cli = cli_sample(pool, tally, loaded, rejected)
     report = tally.report()
-    print(cli)
+    gen.publish(cli)
     assert not tally.failures, report
 
 
@@ -238,7 +238,7 @@ def test_fuzz_policies_hypothesis(pool, workdir):
     try:
         one()
     finally:
-        print("\n" + tally.summary())
+        gen.publish(tally.summary())
 
 
 def test_hostile_policies(pool, workdir):
@@ -317,5 +317,5 @@ def test_generator_covers_the_grammar():
             lark.parse(text)
         except UnexpectedInput as error:
             failed.append(str(error).splitlines()[0])
-    print(f"\nfuzz grammar: {len(every)} productions, all taken; {100 - len(failed)} of 100 clean derivations parse")
+    gen.publish(f"\nfuzz grammar: {len(every)} productions, all taken; {100 - len(failed)} of 100 clean derivations parse")
     assert len(failed) <= 10, failed

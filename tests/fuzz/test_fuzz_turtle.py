@@ -283,7 +283,7 @@ def test_fuzz_turtle(pool, workdir):
             tally.failures.append(f"policykb screen --data {gen.keep_failure(f'cli-{path.parent.name}-{path.name}', data)}"
                                   + "".join("\n    " + p for p in [outcome.describe()] * outcome.failed + problems))
     report = tally.report()
-    print(f"fuzz turtle: policykb screen --data on {sum(statuses)} files ({statuses[0]} exit 0, {statuses[1]} exit 1)")
+    gen.publish(f"fuzz turtle: policykb screen --data on {sum(statuses)} files ({statuses[0]} exit 0, {statuses[1]} exit 1)")
     assert not tally.failures, report
 
 
@@ -314,4 +314,4 @@ def test_fuzz_turtle_hypothesis(pool, workdir):
     try:
         one()
     finally:
-        print("\n" + tally.summary())
+        gen.publish(tally.summary())

@@ -58,7 +58,7 @@ from .records import ClusterFacts, ClusterRecord
 from .store import KnowledgeGraph, QueryResult, Triple
 from .turtle import new_graph
 from .values import decimal_lexical
-from .vocabulary_reader import VocabularyTerms, read_terms
+from .vocabulary_reader import VocabularyError, VocabularyTerms, read_terms
 
 Row = tuple  # of rdflib terms, None where a variable is unbound
 
@@ -1138,6 +1138,10 @@ def _start(graph: SparqlGraph, kb: Path | str | None, writable: bool) -> None:
                                        expected="a folder of Turtle files (ontology, vocabulary, data)")
         seed = load_turtle(kb_path, what="kb folder")
         graph._add(list(seed))
+        try:
+            graph.vocabulary()
+        except VocabularyError as error:  # the kb folder's own: reported at its files
+            raise error.at_files(kb_path) from None
     if not graph.vocabulary().indicators:  # a broken vocabulary is reported when the graph is opened
         raise PolicyKBError.single(
             "the graph in the store declares no indicator: it holds no policykb kb", file=graph.backend.label,

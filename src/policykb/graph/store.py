@@ -29,7 +29,7 @@ from .namespaces import DCTERMS, PKB, PREFIXES, RDF, bind_prefixes
 from .records import ClusterFacts, ClusterRecord
 from policykb.suggest import did_you_mean
 from .turtle import DEFAULT_STORE, load_turtle, new_graph, turtle_files
-from .vocabulary_reader import VocabularyTerms, read_terms
+from .vocabulary_reader import VocabularyError, VocabularyTerms, read_terms
 
 Triple = tuple[Node, Node, Node]
 
@@ -75,7 +75,10 @@ class KnowledgeGraph:
                                        expected="a folder of Turtle files (ontology, vocabulary, data)")
         with collector_paused():
             kg = cls(load_turtle(kb_path, what="kb folder", store=store))
-        kg.vocabulary()  # a broken vocabulary is reported when the kb is opened, not later
+        try:
+            kg.vocabulary()  # a broken vocabulary is reported when the kb is opened, not later
+        except VocabularyError as error:
+            raise error.at_files(kb_path) from None
         if isinstance(data, (str, Path)):
             data = [data]  # one path given bare: not a sequence of characters
         for path in data:
@@ -115,9 +118,14 @@ class KnowledgeGraph:
             return self._add(import_csv_folder(Path(path), self._graph, self.terms()))
 
     def add_turtle(self, path: Path | str) -> int:
-        """Add a Turtle file or folder (all or nothing, vocabulary re-checked)."""
+        """Add a Turtle file or folder (all or nothing, vocabulary re-checked; a problem
+        with the vocabulary is reported at the file that declares the term)."""
         with collector_paused():
-            return self.add_graph(load_turtle(Path(path)))
+            graph = load_turtle(Path(path))
+            try:
+                return self.add_graph(graph)
+            except VocabularyError as error:
+                raise error.at_files(Path(path)) from None
 
     def add_graph(self, graph: Graph) -> int:
         """Add every triple of `graph`; undone if it breaks the vocabulary. Returns the

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -50,8 +50,9 @@ from policykb.errors import Diagnostic, PolicyKBError
 from policykb.memory import collector_paused
 from policykb.resources import kb_dir
 
-from .namespaces import DCTERMS, ID, PKB, RDF, SKOS
-from .turtle import load_turtle, turtle_files
+from .namespaces import DCTERMS, PKB, RDF, SKOS
+from .turtle import load_turtle
+from .turtle_locate import DEFAULT_BASE, TurtleLocator
 
 PKBSH = Namespace("https://w3id.org/policykb/shapes#")
 SHAPES_FILE = "shapes.ttl"
@@ -66,8 +67,6 @@ _TEMPLATE_ONLY = {RDF.type, PKBSH.forDimension, PKBSH.forPerYear, PKBSH.path}
 _SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "warning"}
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")  # {?value}, {$this}: variables of a message
 _ANY_PLACEHOLDER = re.compile(r"\{[?$]\w+\}")
-# Turtle parsed by load_turtle resolves relative IRIs against this base (its publicID).
-_DEFAULT_BASE = str(ID)
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def validate(graph, *, clusters: Iterable[str] | None = None, files: Sequence[Pa
         except _ReadOnlyError:  # pyshacl tried to write into the view of the graph: validate a copy
             data = _copy(rdf.triples((None, None, None)))
             _, results, _ = pyshacl_validate(data, **options)
-    reader = _Results(rdf, data, shapes, _TurtleLocator(files), lang)
+    reader = _Results(rdf, data, shapes, TurtleLocator(files, accept=_data_file), lang)
     violations = [v for result in results.subjects(RDF.type, SH.ValidationResult) for v in reader.read(results, result)]
     if slice_ids is not None:  # twins of the slice's clusters (same id) are validated too: not asked about
         violations = [v for v in violations if v.cluster in slice_ids]
@@ -354,7 +353,7 @@ def _slice(rdf: Graph, clusters: list[URIRef]) -> Graph:
 class _Results:
     """Reads pyshacl's results graph into Violations."""
 
-    def __init__(self, rdf: Graph, data: Graph, shapes: Graph, locator: "_TurtleLocator", lang: str) -> None:
+    def __init__(self, rdf: Graph, data: Graph, shapes: Graph, locator: TurtleLocator, lang: str) -> None:
         self.rdf, self.data, self.shapes, self.locator, self.lang = rdf, data, shapes, locator, lang
         self._clusters: dict[Node, str | None] = {}
 
@@ -390,7 +389,7 @@ class _Results:
         if isinstance(node, URIRef):
             found = self.locator.find(str(node))
             if found is not None:
-                return found
+                return found.file, found.line
             return f"<{node}>", None
         return None, None
 
@@ -458,8 +457,8 @@ def _label(node: Node | None, bare: bool = False) -> str:
     if isinstance(node, Literal):
         return str(node)
     text = str(node)
-    if text.startswith(_DEFAULT_BASE):
-        return text[len(_DEFAULT_BASE):]
+    if text.startswith(DEFAULT_BASE):
+        return text[len(DEFAULT_BASE):]
     return text if bare else f"<{text}>"
 
 
@@ -468,54 +467,6 @@ def _order(v: Violation) -> tuple:
     return (d.file or "", d.line or 0, v.focus, d.message)
 
 
-# -- where a node was written in Turtle ----------------------------------------------------------
-
-_PREFIX = re.compile(r"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
-_BASE = re.compile(r"(?:@base|BASE)\s*<([^>]*)>", re.I)
-
-
-@dataclass
-class _TurtleLocator:
-    """Finds the line of a Turtle file where a node is described (or, failing that, named)."""
-
-    paths: Sequence[Path | str] = ()
-    _texts: dict[Path, tuple[str, dict[str, str], str]] | None = field(default=None, repr=False)
-
-    def files(self) -> dict[Path, tuple[str, dict[str, str], str]]:
-        if self._texts is None:
-            self._texts = {}
-            for path in self.paths:
-                path = Path(path)
-                if not path.exists():
-                    continue
-                for file in turtle_files(path):
-                    if file.suffix.lower() != ".ttl" or file.name == SHAPES_FILE or file in self._texts:
-                        continue
-                    try:
-                        text = file.read_text(encoding="utf-8")
-                    except (OSError, UnicodeDecodeError):
-                        continue
-                    base = _BASE.search(text)
-                    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX.finditer(text)}
-                    self._texts[file] = (text, prefixes, base.group(1) if base else _DEFAULT_BASE)
-        return self._texts
-
-    def find(self, iri: str) -> tuple[str, int] | None:
-        hits: list[tuple[Path, re.Match]] = []
-        for file, (text, prefixes, base) in self.files().items():
-            spellings = [f"<{iri}>"]
-            if iri.startswith(base) and len(iri) > len(base):
-                spellings.append(f"<{iri[len(base):]}>")
-            spellings += [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items()
-                          if ns and iri.startswith(ns) and re.fullmatch(r"[\w.-]*", iri[len(ns):])]
-            alternatives = "|".join(re.escape(s) for s in spellings)
-            subject = re.search(rf"^[ \t]*(?:{alternatives})(?=[\s;,.]|$)", text, re.M)
-            if subject is not None:
-                return str(file), text.count("\n", 0, subject.start()) + 1
-            anywhere = re.search(rf"(?:{alternatives})(?=[\s;,.)\]]|$)", text)
-            if anywhere is not None:
-                hits.append((file, anywhere))
-        if hits:
-            file, match = hits[0]
-            return str(file), self.files()[file][0].count("\n", 0, match.start()) + 1
-        return None
+def _data_file(file: Path) -> bool:
+    """The files a violation may be located in: the data's Turtle, not the shapes."""
+    return file.suffix.lower() == ".ttl" and file.name != SHAPES_FILE

@@ -3,18 +3,20 @@
 The vocabulary is data: Python names no indicator. Every term is found by its class
 (pkb:Indicator, pkb:Unit, pkb:Title, pkb:IncidentKind, pkb:Severity) and named by its
 skos:notation, so a user may declare new indicators in their own namespace. A broken
-vocabulary (no notation, unknown dimension, a unit without factor ...) is a PolicyKBError
-listing every problem, not a KeyError later.
+vocabulary (no notation, unknown dimension, a unit without factor ...) is a VocabularyError
+listing every problem, not a KeyError later; the graph keeps no sources, so the caller that
+knows which Turtle files the triples came from places each problem there (`at_files`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policykb.errors import Diagnostic, PolicyKBError
@@ -30,7 +32,47 @@ from policykb.vocabulary import (
 )
 
 from .namespaces import DCTERMS, PKB, RDF, RDFS, SKOS
+from .turtle_locate import Place, TurtleLocator
 from .values import literal_bool, literal_number
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary term a problem is about: its IRI (or blank node) and its skos:notations."""
+
+    node: Node
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class VocabularyError(PolicyKBError):
+    """A broken vocabulary: `terms[i]` are the terms diagnostics[i] is about, the one it
+    names first (the others are where the clash is, e.g. the first of two declarations)."""
+
+    terms: list[tuple[Term, ...]] = field(default_factory=list)
+
+    def at_files(self, path: Path) -> "VocabularyError":
+        """The same problems, each at the Turtle file (and line) under `path` (a file or a
+        folder) where its term is written; at `path` itself when it is not found there."""
+        locator = TurtleLocator([path])
+        located = [d if d.file else replace(d, **_place(locator, terms, path).where())
+                   for d, terms in zip(self.diagnostics, self.terms)]
+        return VocabularyError(located, self.terms)
+
+
+def _place(locator: TurtleLocator, terms: tuple[Term, ...], path: Path) -> Place:
+    """Where the first of `terms` that can be found is written: by its IRI, else by its
+    notation (a blank node has no IRI to search for)."""
+    for term in terms:
+        found = locator.find(str(term.node)) if isinstance(term.node, URIRef) else None
+        if found is not None:
+            return found
+    for term in terms:
+        for name in term.names:
+            found = locator.find_notation(name)
+            if found is not None:
+                return found
+    return Place(str(path))
 
 
 @dataclass(frozen=True)
@@ -74,7 +116,7 @@ def read_terms(graph: Graph) -> VocabularyTerms:
     indicators = reader.indicators(set(titles))
     reader.check_units(units, indicators)
     if reader.problems:
-        raise PolicyKBError(reader.problems)
+        raise VocabularyError(reader.problems, reader.terms)
 
     count_indicator = {ind.counts_title: ind.name for ind, _ in indicators.values() if ind.counts_title}
     vocabulary = Vocabulary(
@@ -117,15 +159,29 @@ class _Reader:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.problems: list[Diagnostic] = []
+        self.terms: list[tuple[Term, ...]] = []  # what each problem is about, to locate it
+        self.declared: dict[tuple[str, str], Node] = {}  # (kind, name) -> its first declaration
 
-    def problem(self, node: Node, message: str, expected: str | None = None) -> None:
-        self.problems.append(Diagnostic(f"vocabulary term <{node}>: {message}", expected=expected))
+    def problem(self, node: Node, message: str, expected: str | None = None, also: tuple[Node, ...] = ()) -> None:
+        self.problems.append(Diagnostic(f"vocabulary term {self.shown(node)}: {message}", expected=expected))
+        self.terms.append(tuple(self.term(n) for n in (node, *also)))
+
+    def term(self, node: Node) -> Term:
+        return Term(node, tuple(sorted(str(n) for n in self.graph.objects(node, SKOS.notation))))
+
+    def shown(self, node: Node) -> str:
+        """How a message names a term: <IRI>; a blank node's generated id means nothing to
+        whoever wrote the file, so it is named by its notation."""
+        if not isinstance(node, BNode):
+            return f"<{node}>"
+        names = self.term(node).names
+        return f"[] (a blank node with skos:notation '{names[0]}')" if names else "[] (a blank node)"
 
     def value(self, node: Node, prop: URIRef) -> Node | None:
         """The one value of `prop`; two different values are a contradiction, not a choice."""
         values = set(self.graph.objects(node, prop))
         if len(values) > 1:
-            shown = ", ".join(sorted(str(v) for v in values))
+            shown = ", ".join(sorted(_short(str(v)) for v in values))
             self.problem(node, f"has {len(values)} different values for <{prop}> ({shown})", expected="one value")
             return None
         return next(iter(values), None)
@@ -137,8 +193,10 @@ class _Reader:
             return None
         name = values[0]
         if name in seen:
-            self.problem(node, f"{what} name '{name}' is declared twice")
+            first = self.declared.get((what, name))
+            self.problem(node, f"{what} name '{name}' is declared twice", also=(first,) if first is not None else ())
             return None
+        self.declared[(what, name)] = node  # the declaration a later one clashes with
         return name
 
     def dimension(self, node: Node, what: str) -> str | None:
@@ -203,10 +261,7 @@ class _Reader:
                 self.problem(node, "indicator needs pkb:perYear", expected="true or false")
             unit_node = self.value(node, PKB.unit)
             if dim is not None and unit_node is not None:
-                unit = str(self.graph.value(unit_node, SKOS.notation))
-                if unit != CANONICAL_UNIT[dim]:
-                    self.problem(node, f"pkb:unit '{unit}' is not the canonical unit of dimension {dim}",
-                                 expected=f"'{CANONICAL_UNIT[dim]}'")
+                self.check_unit(node, unit_node, dim)
             title_node = self.value(node, PKB.countsTitle)
             title = None
             if title_node is not None:
@@ -227,18 +282,40 @@ class _Reader:
             found[name] = (Indicator(name, dim, per_year, en, zh, description, title), node)
         return found
 
+    def check_unit(self, node: Node, unit_node: Node, dim: str) -> None:
+        """An indicator's pkb:unit must be the canonical unit of its dimension."""
+        unit = self.graph.value(unit_node, SKOS.notation)
+        if unit is None:
+            self.problem(node, f"pkb:unit {self.shown(unit_node)} is not a declared pkb:Unit (it has no skos:notation)",
+                         expected=f"the canonical unit of dimension {dim}, '{CANONICAL_UNIT[dim]}'")
+        elif str(unit) != CANONICAL_UNIT[dim]:
+            self.problem(node, f"pkb:unit '{unit}' is not the canonical unit of dimension {dim}",
+                         expected=f"'{CANONICAL_UNIT[dim]}'")
+
     def check_units(self, units: dict[str, tuple[Unit, URIRef]], indicators: dict) -> None:
-        spelled: dict[str, str] = {}
+        spelled: dict[str, tuple[str, URIRef]] = {}
         for unit, node in units.values():
             for spelling in (unit.name, *unit.aliases):
-                if spelled.setdefault(spelling, unit.name) != unit.name:
-                    self.problem(node, f"spelling '{spelling}' also names unit '{spelled[spelling]}'")
+                other, other_node = spelled.setdefault(spelling, (unit.name, node))
+                if other != unit.name:
+                    self.problem(node, f"spelling '{spelling}' also names unit '{other}'", also=(other_node,))
         for dim in sorted({ind.dimension for ind, _ in indicators.values()}):
-            canonical = units.get(CANONICAL_UNIT[dim])
+            name = CANONICAL_UNIT[dim]
+            canonical = units.get(name)
             if canonical is None or canonical[0].dimension != dim or canonical[0].factor != 1:
                 self.problems.append(Diagnostic(
                     f"vocabulary: dimension '{dim}' is used by indicators but its canonical unit "
-                    f"'{CANONICAL_UNIT[dim]}' is not declared with factor 1"))
+                    f"'{name}' is not declared with factor 1"))
+                # Located at the unit's declaration, else at one of the first few indicators
+                # of the dimension (each one searched for costs a pass over the files).
+                users = [n for ind, n in sorted(indicators.values(), key=lambda p: p[0].name) if ind.dimension == dim]
+                declared = list(self.graph.subjects(SKOS.notation, Literal(name)))
+                self.terms.append(tuple(self.term(n) for n in (*declared, *users[:3])))
+
+
+def _short(text: str) -> str:
+    """A value as a message shows it: a 5,000-digit number would bury the message."""
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _description(graph: Graph, node: Node) -> str:
