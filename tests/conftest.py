@@ -7,3 +7,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 # Tests import the helpers module beside them.
 sys.path.insert(0, str(HERE))
+
+from readme_coverage import shown_in_readme  # noqa: E402 - needs the path set above
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """After a `--cov` run, say when the figure the README shows is out of date."""
+    measured = getattr(config.pluginmanager.getplugin("_cov"), "cov_total", None)
+    shown = shown_in_readme()
+    if measured is None or shown is None or abs(shown - measured) < 0.5:
+        return
+    terminalreporter.write_line(f"README.md shows branch coverage {shown}%, this run measured {measured:.1f}%: "
+                                "update the figure there.", yellow=True)

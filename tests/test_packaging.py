@@ -3,6 +3,8 @@
 import tomllib
 from pathlib import Path
 
+from readme_coverage import shown_in_readme
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,3 +19,26 @@ def test_resource_folders_are_mapped():
     assert setuptools["package-dir"]["policykb._resources.kb"] == "kb"
     assert setuptools["package-dir"]["policykb._resources.policies"] == "policies"
     assert setuptools["package-dir"]["policykb._resources.grammar"] == "grammar"
+
+
+def _readme_commands() -> list[str]:
+    """The commands of the README's first code block (the two a newcomer starts with)."""
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    install_and_run, test = _readme_commands()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert install_and_run.startswith("pip install . && policykb ")
+    assert ci[-1] == test, "`.ci/run` must call exactly the README's test command"
+
+
+def test_the_test_command_measures_branch_coverage_with_a_floor():
+    coverage = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["coverage"]
+    assert _readme_commands()[1].endswith("python -m pytest --cov")
+    assert coverage["run"]["branch"] is True and coverage["run"]["source_pkgs"] == ["policykb"]
+    assert coverage["report"]["fail_under"] >= 90
+    shown = shown_in_readme()
+    assert shown is not None, "the README shows the measured branch coverage (conftest.py keeps it honest)"
+    assert shown >= coverage["report"]["fail_under"]

@@ -1,7 +1,9 @@
 """The `policykb` command: parses arguments, calls the library, renders. Nothing else.
 
 Exit status: 0 when the question was answered (whatever the verdict), 1 for bad input
-(every message names the file, line and column or row), 2 for a malformed command line."""
+(every message names the file, line and column or row), 2 for a malformed command line,
+3 for a bug in policykb (one sentence; POLICYKB_DEBUG=1 shows the traceback), 130 when
+interrupted."""
 
 from __future__ import annotations
 
@@ -66,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         from policykb.commands import run
+        from policykb.rdflib_log import rdflib_warnings
 
-        output = run(args)
+        with rdflib_warnings():  # what rdflib logs (with tracebacks) becomes one-line warnings
+            output = run(args)
     except PolicyKBError as error:
         print(error.render(), file=sys.stderr)
         return 1
