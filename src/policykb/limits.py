@@ -13,6 +13,11 @@ MAX_POLICY_BYTES = 2_000_000
 # the parser and the recursive checkers, compilers and explainers handle 64 with room.
 MAX_NESTING = 64
 
+# Conditions joined by `and` / `or` in one condition (one `require`). The shipped measures
+# join at most 4; each part compiles to its own Datalog rules, so a 5,000-way `or` makes
+# `policykb test` and `check` run for minutes.
+MAX_CONDITION_PARTS = 256
+
 # A time window ("in each of the last N years", growth over N years, incidents in the last
 # N years). The measures look back 3 years; a window of a billion years would make the
 # compiler list every year.
@@ -38,3 +43,9 @@ def read_at_most(path, limit: int) -> bytes | None:
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     return None if len(data) > limit else data
+
+
+# Blank nodes ([ ]) and collections (( )) open inside one another in a Turtle file. Real kb
+# files nest 1 or 2 deep; rdflib's parser recurses about 8 Python frames per '[', so 32
+# levels take about a quarter of Python's recursion limit (1,000), wherever it is called from.
+MAX_TURTLE_NESTING = 32

@@ -58,7 +58,7 @@ from .records import ClusterFacts, ClusterRecord
 from .store import KnowledgeGraph, QueryResult, Triple
 from .turtle import new_graph
 from .values import decimal_lexical
-from .vocabulary_reader import VocabularyError, VocabularyTerms, read_terms
+from .vocabulary_reader import VocabularyTerms, read_terms
 
 Row = tuple  # of rdflib terms, None where a variable is unbound
 
@@ -1126,22 +1126,12 @@ def open_endpoint(url: str, *, kb: Path | str | None = None, writable: bool = Fa
 
 
 def _start(graph: SparqlGraph, kb: Path | str | None, writable: bool) -> None:
-    from policykb.resources import kb_dir
-
-    from .turtle import load_turtle
-
     if writable and graph.store_is_empty():
-        kb_path = Path(kb) if kb is not None else kb_dir()
-        if not kb_path.is_dir():
-            what = "is not a folder" if kb_path.exists() else "does not exist"
-            raise PolicyKBError.single(f"kb folder {what}", file=str(kb_path),
-                                       expected="a folder of Turtle files (ontology, vocabulary, data)")
-        seed = load_turtle(kb_path, what="kb folder")
-        graph._add(list(seed))
-        try:
-            graph.vocabulary()
-        except VocabularyError as error:  # the kb folder's own: reported at its files
-            raise error.at_files(kb_path) from None
+        # The kb is read and checked in process first, exactly as `KnowledgeGraph.open` checks
+        # it (the folder, every file's syntax, ill-typed literals, the vocabulary): a kb that
+        # is refused sends nothing, and the server stays empty.
+        seed = KnowledgeGraph.open(kb=kb)
+        graph._add(list(seed.graph))
     if not graph.vocabulary().indicators:  # a broken vocabulary is reported when the graph is opened
         raise PolicyKBError.single(
             "the graph in the store declares no indicator: it holds no policykb kb", file=graph.backend.label,

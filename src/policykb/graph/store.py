@@ -17,11 +17,13 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from policykb.memory import collector_paused
+from policykb.rdflib_log import forward, rdflib_said
 from policykb.errors import Diagnostic, PolicyKBError
 from policykb.resources import kb_dir
 from policykb.safe_write import atomic_path
 from policykb.vocabulary import Vocabulary
 
+from . import ill_typed
 from .csv_import import import_csv_folder
 from .csv_rows import LAYOUT
 from .facts_reader import read_clusters, read_facts
@@ -29,6 +31,7 @@ from .namespaces import DCTERMS, PKB, PREFIXES, RDF, bind_prefixes
 from .records import ClusterFacts, ClusterRecord
 from policykb.suggest import did_you_mean
 from .turtle import DEFAULT_STORE, load_turtle, new_graph, turtle_files
+from .turtle_locate import TurtleLocator
 from .vocabulary_reader import VocabularyError, VocabularyTerms, read_terms
 
 Triple = tuple[Node, Node, Node]
@@ -224,27 +227,16 @@ class KnowledgeGraph:
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query. The prefixes pkb:, id:,
         cluster:, ind:, qb:, prov:, skos:, org:, dcterms:, rdf:, rdfs:, xsd: are predeclared."""
+        prepared = _prepared_query(sparql)
         try:
-            result = self._graph.query(sparql, initNs=PREFIXES)
+            result = self._graph.query(prepared)
             if result.type == "SELECT":
                 return QueryResult("SELECT", tuple(str(v) for v in result.vars or ()),
                                    tuple(tuple(row) for row in result))
             if result.type == "ASK":
                 return QueryResult("ASK", answer=bool(result.askAnswer))
             return QueryResult(result.type, graph=result.graph)
-        except ParseBaseException as exc:
-            operations = sparql_update_operations(sparql)
-            if operations:  # an update never runs here: rdflib's query parser refuses it
-                raise PolicyKBError.single(
-                    f"SPARQL Update ({', '.join(operations)}) is not run: a query only reads the graph",
-                    file="<query>", expected="a SELECT, ASK, CONSTRUCT or DESCRIBE query",
-                    hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; `policykb query --update` "
-                         "applies an update to the graph in memory (the kb files are not changed)") from None
-            raise PolicyKBError.single(
-                f"SPARQL syntax error: {exc.msg}", file="<query>", line=exc.lineno, column=exc.col,
-                hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; "
-                     "the graph changes only through data files") from None
-        except Exception as exc:  # rdflib raises plain Exceptions (unknown prefix, bad function ...)
+        except Exception as exc:  # rdflib raises plain Exceptions (a bad function ...)
             raise _sparql_failed("query", exc) from None
 
     def update(self, sparql: str) -> tuple[int, int]:
@@ -261,6 +253,7 @@ class KnowledgeGraph:
                                            column=exc.col) from None
             raise PolicyKBError.single("the SPARQL Update holds no operation", file="<update>",
                                        expected="INSERT DATA, DELETE DATA, DELETE/INSERT ... WHERE, LOAD, CLEAR ...")
+        prepared = _prepared_update(sparql)
         old = self._graph
         # rdflib's default Memory store: SimpleMemory fails on DELETE WHERE (it deletes while
         # it iterates). Working on a copy also makes a failing update leave nothing behind.
@@ -268,7 +261,7 @@ class KnowledgeGraph:
         with collector_paused():
             work.addN((s, p, o, work) for s, p, o in old)
             try:
-                work.update(sparql, initNs=PREFIXES)
+                work.update(prepared)
             except Exception as exc:  # rdflib raises plain Exceptions
                 raise _sparql_failed("update", exc) from None
             removed = sum(1 for triple in old if triple not in work)
@@ -327,6 +320,58 @@ def sparql_update_operations(sparql: str) -> list[str]:
     except ParseBaseException:
         return []
     return [_UPDATE_WORDS.get(op.name, op.name.upper()) for op in parsed.request or ()]
+
+
+def _prepared_query(sparql: str):
+    """rdflib's algebra of the query `sparql`. Refused (PolicyKBError): a syntax error, a
+    SPARQL Update, and a literal policykb refuses, located in the query."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        with rdflib_said() as said:
+            prepared = prepareQuery(sparql, initNs=PREFIXES)
+    except ParseBaseException as exc:
+        operations = sparql_update_operations(sparql)
+        if operations:  # an update never runs here: rdflib's query parser refuses it
+            raise PolicyKBError.single(
+                f"SPARQL Update ({', '.join(operations)}) is not run: a query only reads the graph",
+                file="<query>", expected="a SELECT, ASK, CONSTRUCT or DESCRIBE query",
+                hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; `policykb query --update` "
+                     "applies an update to the graph in memory (the kb files are not changed)") from None
+        raise PolicyKBError.single(
+            f"SPARQL syntax error: {exc.msg}", file="<query>", line=exc.lineno, column=exc.col,
+            hint="only SELECT, ASK, CONSTRUCT and DESCRIBE queries are run; "
+                 "the graph changes only through data files") from None
+    except Exception as exc:  # rdflib raises plain Exceptions (unknown prefix ...)
+        raise _sparql_failed("query", exc) from None
+    _refuse_literals(prepared.algebra, sparql, "<query>", said,
+                     hint="write the value as its datatype requires: the graph holds no such literal, so this one "
+                          "could never match")
+    return prepared
+
+
+def _prepared_update(sparql: str):
+    """rdflib's algebra of the update `sparql`; a literal policykb refuses is a PolicyKBError."""
+    from rdflib.plugins.sparql.processor import prepareUpdate
+
+    try:
+        with rdflib_said() as said:
+            prepared = prepareUpdate(sparql, initNs=PREFIXES)
+    except Exception as exc:  # rdflib raises plain Exceptions (unknown prefix ...)
+        raise _sparql_failed("update", exc) from None
+    _refuse_literals(prepared.algebra, sparql, "<update>", said,
+                     hint="write the value as its datatype requires: the graph would keep it with no value, and "
+                          "the figure would be missing")
+    return prepared
+
+
+def _refuse_literals(algebra, sparql: str, name: str, said: list, hint: str) -> None:
+    """A located error for each literal the query or update writes that policykb refuses
+    (as it refuses them in Turtle); what rdflib said while reading it goes on otherwise."""
+    bad = ill_typed.refused_in_query(algebra)
+    if bad:
+        raise PolicyKBError(ill_typed.problems(bad, name, TurtleLocator.of_text(name, sparql, PREFIXES), hint))
+    forward(said)
 
 
 def _sparql_failed(what: str, exc: Exception) -> PolicyKBError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from rdflib import Literal
 
@@ -34,6 +34,9 @@ _STRING = r'"""((?:[^"\\]|\\.|"(?!""))*)"""|\'\'\'((?:[^\'\\]|\\.|\'(?!\'\'))*)\
           r'|"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\''
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+# A decimal written bare, as Turtle allows: not inside a name, and not a double (no exponent).
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_BARE_DECIMAL = re.compile(r"(?<![\w.:])[+-]?\d*\.\d+(?![\deE]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,15 @@ class _Text:
         return "|".join(re.escape(s) for s in self.spellings(iri))
 
     def typed_literals(self, datatype: str) -> Iterator[tuple[int, str]]:
-        """(index, lexical form) of each literal of `datatype` in the text, in order."""
+        """(index, lexical form) of each literal of `datatype` in the text, in order; for
+        xsd:decimal, numbers written bare (12.5) too."""
+        found = []
         for match in re.finditer(rf"(?:{_STRING})\s*\^\^\s*(?:{self.datatype(datatype)}){_AFTER_TERM}", self.text):
             written = next(g for g in match.groups() if g is not None)
-            yield match.start(), _ESCAPE.sub(_unescape, written)
+            found.append((match.start(), _ESCAPE.sub(_unescape, written)))
+        if datatype == _XSD_DECIMAL:
+            found = sorted(found + [(m.start(), m.group()) for m in _BARE_DECIMAL.finditer(self.text)])
+        yield from found
 
     def place(self, file: Path, index: int) -> Place:
         start = self.text.rfind("\n", 0, index) + 1
@@ -86,6 +94,16 @@ class TurtleLocator:
     def __init__(self, paths: Sequence[Path | str], accept: Callable[[Path], bool] = lambda file: True) -> None:
         self.paths, self.accept = [Path(p) for p in paths], accept
         self._texts: dict[Path, _Text] | None = None
+
+    @classmethod
+    def of_text(cls, name: str, text: str, prefixes: Mapping[str, object]) -> "TurtleLocator":
+        """A locator over `text` alone (a SPARQL query), whose places name `name`: its own
+        PREFIX lines and `prefixes` (those declared for it) give the prefixed names."""
+        locator = cls([])
+        header = _parse_header(text)
+        declared = {prefix: str(namespace) for prefix, namespace in prefixes.items()}  # rdflib's may be classes
+        locator._texts = {Path(name): _Text(text, {**declared, **header.prefixes}, header.base)}
+        return locator
 
     def files(self) -> dict[Path, _Text]:
         if self._texts is None:
