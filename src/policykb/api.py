@@ -43,9 +43,8 @@ def _pandas():
 
 
 def _number(value):
-    """A value for a DataFrame: exact integers stay ints, other fractions become floats."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
+    """A value for a DataFrame: exact integers stay ints, other fractions become floats;
+    anything else (bool, int, str, None) as it is."""
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     return value
@@ -170,15 +169,7 @@ class _View:
             raise AttributeError(name)
         return getattr(raw, name)
 
-    # what a view defines
-    def _title(self) -> list[str]:
-        raise NotImplementedError
-
-    def _header(self) -> list[str]:
-        raise NotImplementedError
-
-    def _rows(self) -> list[list]:
-        raise NotImplementedError
+    # What each view defines: _title() (its lines, the first one bold), _header() and _rows().
 
     # rendering
     def _cell_html(self, value, column: int) -> str:

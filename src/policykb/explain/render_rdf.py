@@ -211,9 +211,8 @@ class _KbNodes:
             return self._one(self.records(cluster).get(("enterprise", rest), []), item)
         if name == "incident record":
             return self._one(self.records(cluster).get(("complete", "incidents"), []), item)
-        if kind == "incident":
-            return self._one(self.records(cluster).get(("incident", rest, item.year), []), item)
-        return None
+        # The one input left (operators/no_incident.py): `incident KIND` in a year.
+        return self._one(self.records(cluster).get(("incident", rest, item.year), []), item)
 
     def assessment(self, cluster_id: str, policy: str, criterion: CriterionVerdict) -> URIRef | None:
         if criterion.assessment.get("source") == WHAT_IF.source:

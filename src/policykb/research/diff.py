@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from policykb.errors import PolicyKBError
 from policykb.explain import format as fmt
 from policykb.language.ast import HARD, SOFT, Criterion, Policy
-from policykb.operators.comparison import Comparison, EachYear, LatestYear
+from policykb.operators.comparison import Comparison
 from policykb.operators.growth import Growth
 from policykb.operators.indicator_value import IndicatorValue
 from policykb.operators.per_capita import PerCapita
@@ -249,11 +249,11 @@ def _compare_comparisons(a: Comparison, b: Comparison, out: list[Difference], di
         out.append(Difference("operator", a.op, b.op, _bound_looser(a.op, ta, b.op, ta) if comparable else None))
     if ta != tb or a.op != b.op or measure != "same":
         bound = _bound_looser(a.op, ta, b.op, tb) if comparable else None
-        directions.append(_agree(bound, None if measure == "same" else measure, a.op))
-    wa, wb = window_text(a), window_text(b)
-    if wa != wb:
+        directions.append(_agree(bound, None if measure == "same" else measure))
+    # Windows compare by the years they cover: `in each of the last 1 years` is `in the latest year`.
+    if _window_years(a) != _window_years(b):
         looser = _window_looser(a, b) if measure == "same" else None
-        out.append(Difference("window", wa, wb, looser))
+        out.append(Difference("window", window_text(a), window_text(b), looser))
         directions.append(looser)
     return True
 
@@ -271,11 +271,10 @@ def _measure_looser(a, b) -> str | None:
     return None
 
 
-def _agree(bound: str | None, measure: str | None, op: str) -> str | None:
-    """One comparison's direction from its bound and its measure: a larger count is looser
-    only under a minimum; two directions that disagree tell nothing."""
-    if measure is not None and op not in MINIMUM:
-        return None
+def _agree(bound: str | None, measure: str | None) -> str | None:
+    """One comparison's direction from its bound and its measure (a count counting more
+    titles is looser: counts of titled enterprises are always minima, the checker refuses
+    any other operator); two directions that disagree tell nothing."""
     if bound is None or measure is None:
         return bound or measure
     return bound if bound == measure else None
@@ -313,21 +312,21 @@ def _bound_looser(op_a: str, ta, op_b: str, tb) -> str | None:
     return None
 
 
+def _window_years(comparison: Comparison) -> int | None:
+    """The years a comparison must hold in (a growth rate: the years it spans); None for a
+    value that is not per year."""
+    if isinstance(comparison.measure, Growth):
+        return comparison.measure.years
+    return comparison.window.years if comparison.window else None
+
+
 def _window_looser(a: Comparison, b: Comparison) -> str | None:
+    """For two windows of one measure that cover different years: fewer years that must hold
+    is looser (the latest year lies in every window). One measure is per year on both sides
+    or on neither (the checker), so both windows are there."""
     if isinstance(a.measure, Growth):
         return None  # a longer growth window is neither looser nor stricter
-    ya, yb = _required_years(a.window), _required_years(b.window)
-    if ya is None or yb is None or ya == yb:
-        return None
-    return "A" if ya < yb else "B"
-
-
-def _required_years(window) -> int | None:
-    if isinstance(window, LatestYear):
-        return 1
-    if isinstance(window, EachYear):
-        return window.years
-    return None
+    return "A" if _window_years(a) < _window_years(b) else "B"
 
 
 def _kind_looser(a: str, b: str) -> str | None:
@@ -362,7 +361,6 @@ def measure_text(measure) -> str:
         return f"average annual growth of {measure.indicator}"
     if isinstance(measure, PerCapita):
         return f"{measure.indicator} per {measure.per} {measure.population}"
-    if isinstance(measure, TitledCount):
-        where = " in the leading industry" if measure.leading_only else ""
-        return f"number of enterprises{where} titled {', '.join(measure.titles)}"
-    return type(measure).__name__
+    # The one measure left (operators/registry.py): a count of titled enterprises.
+    where = " in the leading industry" if measure.leading_only else ""
+    return f"number of enterprises{where} titled {', '.join(measure.titles)}"

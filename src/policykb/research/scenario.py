@@ -165,7 +165,7 @@ def apply_to_facts(facts: ClusterFacts, changes: Iterable[Change]) -> ClusterFac
                                              change.leading, frozenset({change.title}), WHAT_IF)
                             for i in range(1, change.count + 1)]
             complete.append(CompleteRecord(change.cluster, "enterprises", WHAT_IF))
-        elif isinstance(change, SetAttribute):
+        else:  # SetAttribute, the last kind of DataChange
             clusters[change.cluster] = replace(clusters[change.cluster], **{change.name: change.value})
     return ClusterFacts(tuple(clusters.values()), tuple(observations.values()), tuple(enterprises),
                         facts.incidents, tuple(dict.fromkeys(complete)), tuple(assessments.values()))
