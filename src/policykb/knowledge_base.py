@@ -22,6 +22,7 @@ from policykb.errors import PolicyKBError
 from policykb.progress import progress
 from policykb.explain.cluster_view import cluster_views
 from policykb.explain.verdict_builder import build_verdict, node_status
+from policykb.graph.facts_reader import FactsError
 from policykb.operators.base import ExplainContext
 from policykb.graph.policy_description import describe_policies
 from policykb.graph.store import KnowledgeGraph
@@ -94,7 +95,11 @@ class KnowledgeBase:
         """The graph's facts about `clusters` (all if None), with any what-if changes."""
         if clusters is None and self.only is not None:
             clusters = sorted(self.only)
-        return apply_to_facts(self.graph.facts(clusters), self.changes)
+        try:
+            facts = self.graph.facts(clusters)
+        except FactsError as error:  # name the Turtle file and line of each refused record
+            raise error.at_files(self.sources) from None
+        return apply_to_facts(facts, self.changes)
 
     @classmethod
     def open(cls, kb: Path | None = None, data: Sequence[Path] = (), policies: Iterable[Path] = (),

@@ -98,5 +98,14 @@ def test_a_screen_reports_every_broken_record_at_once(records, capsys):
     assert (status, captured.out) == (1, "")
     lines = captured.err.splitlines()
     assert len(lines) == 1 + sum(len(m) for m in EXPECTED.values()) and "Traceback" not in captured.err
-    assert lines[0] == f"error: <{NS}cluster/t-fr-noid>: a pkb:Cluster needs a dcterms:identifier (its id). {HINT}"
-    assert f"error: <{NS}r/leading>: pkb:inLeadingIndustry is missing or not a boolean. {HINT}" in lines
+    # each at the line of the file where its subject is written
+    assert lines[0] == (f"{records}:{_line_of('<cluster/t-fr-noid>')}:1: error: <{NS}cluster/t-fr-noid>: a pkb:Cluster "
+                        f"needs a dcterms:identifier (its id). {HINT}")
+    assert (f"{records}:{_line_of('<r/leading>')}:1: error: <{NS}r/leading>: pkb:inLeadingIndustry is missing or not "
+            f"a boolean. {HINT}") in lines
+    assert all(line.startswith(f"{records}:") for line in lines)
+
+
+def _line_of(name: str) -> int:
+    """The line of RECORDS whose statement starts with `name`."""
+    return next(n for n, line in enumerate(RECORDS.splitlines(), 1) if line.startswith(name + " "))

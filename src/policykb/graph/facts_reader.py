@@ -10,8 +10,10 @@ as bool; a value absent from the graph produces no record.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,6 +22,7 @@ from policykb.errors import Diagnostic, PolicyKBError
 from policykb.vocabulary import BOOLEAN
 
 from .namespaces import DCTERMS, PKB, RDFS, T
+from .turtle_locate import TurtleLocator
 from .records import (
     AssessmentRecord,
     ClusterFacts,
@@ -34,6 +37,24 @@ from .values import literal_bool, literal_number
 from .vocabulary_reader import VocabularyTerms
 
 Props = dict[Node, list[Node]]
+
+
+@dataclass
+class FactsError(PolicyKBError):
+    """Records the reader refuses: `subjects[i]` is the IRI diagnostics[i] is about (None
+    for a clash between two records, which names both sources itself)."""
+
+    subjects: list[Node | None] = field(default_factory=list)
+
+    def at_files(self, paths: Sequence[Path]) -> "FactsError":
+        """The same problems, each at the Turtle file and line under `paths` where its
+        subject is written (the graph keeps no positions; the files are read again)."""
+        locator = TurtleLocator(paths)
+        located = []
+        for diagnostic, subject in zip(self.diagnostics, self.subjects):
+            place = locator.find(str(subject)) if isinstance(subject, URIRef) and not diagnostic.file else None
+            located.append(replace(diagnostic, **place.where()) if place else diagnostic)
+        return FactsError(located, self.subjects)
 
 
 def read_facts(graph: Graph, terms: VocabularyTerms, clusters: Iterable[URIRef]) -> ClusterFacts:
@@ -69,6 +90,7 @@ class _FactsReader:
     def __init__(self, graph: Graph, terms: VocabularyTerms | None) -> None:
         self.graph, self.terms = graph, terms
         self.problems: list[Diagnostic] = []
+        self.subjects: list[Node | None] = []  # what each problem is about, to locate it in files
         self._labels: dict[tuple[Node, str], str] = {}
 
     def read(self, clusters: Iterable[URIRef]) -> ClusterFacts:
@@ -116,6 +138,7 @@ class _FactsReader:
             first = seen.setdefault(key(record), record)
             if value(first) != value(record):
                 where = lambda r: r.provenance.record or r.provenance.source or "the Turtle data"  # noqa: E731
+                self.subjects.append(None)
                 self.problems.append(Diagnostic(
                     f"conflicting {what}s for {' '.join(str(k) for k in key(record) if k is not None)}: "
                     f"{value(first)} ({where(first)}) and {value(record)} ({where(record)})",
@@ -123,9 +146,10 @@ class _FactsReader:
 
     def raise_problems(self) -> None:
         if self.problems:
-            raise PolicyKBError(self.problems)
+            raise FactsError(self.problems, self.subjects)
 
     def problem(self, subject: Node, message: str) -> None:
+        self.subjects.append(subject)
         self.problems.append(Diagnostic(f"<{subject}>: {message}", hint="fix the Turtle or CSV data that states it"))
 
     # -- helpers --------------------------------------------------------------------------
