@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from policykb.errors import Diagnostic
@@ -24,8 +25,9 @@ class LintContext:
         self.findings.append(Diagnostic(message, hint=hint, severity="warning", **span.where()))
 
 
-class LintCheck:
+class LintCheck(ABC):
     """One kind of finding. Subclasses implement `run`."""
 
+    @abstractmethod
     def run(self, ctx: LintContext) -> None:
         raise NotImplementedError

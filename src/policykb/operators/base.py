@@ -12,6 +12,7 @@ It registers under the grammar rule that builds it (see `registry.py`).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -30,18 +31,21 @@ C = Var("C")  # the cluster, the one variable every node predicate is about
 
 
 @dataclass
-class ConditionNode:
+class ConditionNode(ABC):
     span: Span
 
     def children(self) -> tuple["ConditionNode", ...]:
         return ()
 
+    @abstractmethod
     def check(self, ctx: "CheckContext") -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def compile(self, ctx: "CompileContext", met: str, unmet: str) -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def explain(self, ctx: "ExplainContext") -> "NodeExplanation":
         raise NotImplementedError
 

@@ -21,7 +21,7 @@ from policykb.explain import format as fmt
 from policykb.language.ast import Threshold
 from policykb.operators.base import (MET, UNMET, UNKNOWN, C, CheckContext, CompileContext, ConditionNode,
                                      ExplainContext, NodeExplanation)
-from policykb.operators.measure import Measure, YearlyMeasure
+from policykb.operators.measure import WholeMeasure, YearlyMeasure
 from policykb.operators.repair import Plan
 
 
@@ -43,7 +43,7 @@ class LatestYear:
 
 @dataclass
 class Comparison(ConditionNode):
-    measure: Measure
+    measure: YearlyMeasure | WholeMeasure
     op: str
     threshold: Threshold
     window: EachYear | LatestYear | None
@@ -70,7 +70,7 @@ class Comparison(ConditionNode):
         return list(range(as_of - self.window.years, as_of))
 
     def compile(self, ctx: CompileContext, met: str, unmet: str) -> None:
-        if not isinstance(self.measure, YearlyMeasure):
+        if isinstance(self.measure, WholeMeasure):
             self.measure.compile(ctx, self, met, unmet)
             return
         years = self.years(ctx.as_of)
@@ -89,7 +89,7 @@ class Comparison(ConditionNode):
     def repair(self, ctx: ExplainContext):
         if ctx.status(self) == MET:
             return Plan()
-        if not isinstance(self.measure, YearlyMeasure):
+        if isinstance(self.measure, WholeMeasure):
             return self.measure.repair(ctx, self)
         plan = Plan()
         for year in self.years(ctx.as_of):
@@ -100,7 +100,7 @@ class Comparison(ConditionNode):
 
     def explain(self, ctx: ExplainContext) -> NodeExplanation:
         status = ctx.status(self)
-        if not isinstance(self.measure, YearlyMeasure):
+        if isinstance(self.measure, WholeMeasure):
             return self.measure.explain(ctx, self, status)
         lines, inputs, missing = [], [], []
         for year in self.years(ctx.as_of):

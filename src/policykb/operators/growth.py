@@ -13,7 +13,7 @@ from policykb.datalog.program import Compare, Scaled, Var
 from policykb.explain import format as fmt
 from policykb.operators.base import CheckContext, CompileContext, ExplainContext, NodeExplanation
 from policykb.operators.comparison import check_years, datalog_op, negated
-from policykb.operators.measure import Measure, observed, set_value
+from policykb.operators.measure import WholeMeasure, observed, set_value
 from policykb.operators.repair import BASIS, Plan, least
 from policykb.vocabulary import COUNT, MONEY, PERCENT, PERSONS
 
@@ -21,7 +21,7 @@ FIRST, LAST = Var("F"), Var("L")
 
 
 @dataclass
-class Growth(Measure):
+class Growth(WholeMeasure):
     indicator: str
     years: int
     dimension: str = PERCENT

@@ -7,6 +7,7 @@ own notion of time and compile the whole comparison themselves.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -27,38 +28,56 @@ class Reading:
     missing: list[str] = field(default_factory=list)
 
 
-class Measure:
+class Measure(ABC):
+    """The left side of a comparison: what every kind of measure provides."""
+
     dimension: str = ""
 
+    @abstractmethod
     def indicators(self) -> tuple[str, ...]:
         raise NotImplementedError
 
+    @abstractmethod
     def check(self, ctx: CheckContext, node: "Comparison") -> str | None:
         """Check the measure in `node`; return the dimension its threshold must have."""
         raise NotImplementedError
 
+    @abstractmethod
     def describe(self, ctx: ExplainContext) -> str:
-        raise NotImplementedError
-
-    def compile(self, ctx: CompileContext, node: "Comparison", met: str, unmet: str) -> None:
-        raise NotImplementedError
-
-    def explain(self, ctx: ExplainContext, node: "Comparison", status: str) -> NodeExplanation:
-        raise NotImplementedError
-
-    def repair(self, ctx: ExplainContext, node: "Comparison"):
         raise NotImplementedError
 
 
 class YearlyMeasure(Measure):
+    """Read one year at a time; `Comparison` applies the window, explains and repairs."""
+
+    @abstractmethod
     def compile_year(self, ctx: CompileContext, node: "Comparison", year: int | None, met: str, unmet: str) -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def read(self, ctx: ExplainContext, year: int | None) -> Reading:
         raise NotImplementedError
 
+    @abstractmethod
     def repair_year(self, ctx: ExplainContext, node: "Comparison", year: int | None, reading: Reading):
         """A Plan that makes the comparison hold in `year`."""
+        raise NotImplementedError
+
+
+class WholeMeasure(Measure):
+    """Carries its own notion of time (growth over a period, titled counts), so it compiles,
+    explains and repairs the whole comparison itself."""
+
+    @abstractmethod
+    def compile(self, ctx: CompileContext, node: "Comparison", met: str, unmet: str) -> None:
+        raise NotImplementedError
+
+    @abstractmethod
+    def explain(self, ctx: ExplainContext, node: "Comparison", status: str) -> NodeExplanation:
+        raise NotImplementedError
+
+    @abstractmethod
+    def repair(self, ctx: ExplainContext, node: "Comparison"):
         raise NotImplementedError
 
 

@@ -18,7 +18,7 @@ from policykb.explain import format as fmt
 from policykb.operators.base import (C, CheckContext, CompileContext, ExplainContext, InputValue,
                                      NodeExplanation)
 from policykb.operators.comparison import datalog_op, negated
-from policykb.operators.measure import Measure, set_value
+from policykb.operators.measure import WholeMeasure, set_value
 from policykb.operators.repair import Plan, Step, cannot, least
 from policykb.vocabulary import COUNT
 
@@ -28,7 +28,7 @@ LOWER_BOUND_OPERATORS = (">=", ">")
 
 
 @dataclass
-class TitledCount(Measure):
+class TitledCount(WholeMeasure):
     titles: tuple[str, ...]
     leading_only: bool
     dimension: str = COUNT
