@@ -5,6 +5,7 @@ expected in the policy author's words (see `syntax_errors.py`)."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import hashlib
@@ -17,7 +18,7 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
 from policykb.errors import Diagnostic, PolicyKBError
-from policykb.limits import MAX_NESTING, MAX_POLICY_BYTES, read_at_most
+from policykb.limits import MAX_CONDITION_PARTS, MAX_NESTING, MAX_POLICY_BYTES, read_at_most
 from policykb.language.ast import (Citation, Clause, Criterion, Datum, Definition, Drop, Example, Expectation,
                                    IndicatorDeclaration, Override, Policy, Span, Threshold, TitleDeclaration)
 from policykb.language.syntax_errors import describe_syntax_error
@@ -309,6 +310,7 @@ def parse_text(text: str, file: str = "<policy>") -> Policy:
     except LarkError as error:  # pragma: no cover - other parser failures
         raise PolicyKBError.single(f"cannot parse: {error}", file=file) from None
     _check_nesting_tree(tree, file)  # the transformer and the checkers recurse
+    _check_condition_width(tree, file)  # evaluation costs rules per part
     builder = _ToAst(file, text)
     try:
         policy = builder.transform(tree)
@@ -330,20 +332,29 @@ def parse_file(path: Path | str) -> Policy:
     if raw is None:
         raise PolicyKBError.single(f"the file is larger than {MAX_POLICY_BYTES:,} bytes, the most a policy file "
                                    "may hold", file=str(path), hint="a measure is a few pages; is this the right file?")
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise PolicyKBError.single("the file is not valid UTF-8", file=str(path), line=line, column=column,
-                                   hint="save it as UTF-8") from None
+        raise _not_utf8(str(path), body, error.start) from None
     return parse_text(text, str(path))
+
+
+def _not_utf8(file: str, body: bytes, start: int) -> PolicyKBError:
+    """The error for a file whose first bad byte is body[start] (body: the bytes after any
+    BOM), located by line and character column like every other diagnostic."""
+    before = body[:start].decode("utf-8")  # valid: the decoder stopped at `start`
+    line_start = before.rfind("\n") + 1
+    return PolicyKBError.single("the file is not valid UTF-8", file=file, line=before.count("\n") + 1,
+                                column=len(before) - line_start + 1, hint="save it as UTF-8")
 
 
 # ---------------------------------------------------------------- nesting limits
 # Strings and comments (whose parentheses do not count), parentheses, and every other word
-# or character: enough of the lexer to count nesting before Lark runs.
-_NESTING_TOKENS = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[()]|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*|\S')
+# or character: enough of the lexer to count nesting before Lark runs. A string not closed
+# on its line runs to the line's end (Lark reports it): were it tried again at each '"' in
+# it, a line of 1 MB of \" would take hours. No group repeats per character, for speed.
+_NESTING_TOKENS = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]*\\.)*[^"\\\n]*"?|#[^\n]*|[()]|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*|\S')
 _COMBINATORS = frozenset({"negation", "all_of", "any_of"})
 
 
@@ -381,3 +392,31 @@ def _check_nesting_tree(tree: Tree, file: str) -> None:
                 raise _nesting_error(file, getattr(meta, "line", None), getattr(meta, "column", None),
                                      f"conditions (not, and, or) are nested more than {MAX_NESTING} deep")
         stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
+
+
+# ---------------------------------------------------------------- width limit
+def _check_condition_width(tree: Tree, file: str) -> None:
+    """Refuse a `require` that joins more than MAX_CONDITION_PARTS conditions with and / or."""
+    for require in tree.find_data("require"):
+        condition = require.children[0]
+        parts = _condition_parts(condition)
+        if parts > MAX_CONDITION_PARTS:
+            meta = getattr(condition, "meta", None)
+            raise PolicyKBError.single(
+                f"this condition joins {parts:,} conditions with 'and' / 'or'", file=file,
+                line=getattr(meta, "line", None), column=getattr(meta, "column", None),
+                expected=f"at most {MAX_CONDITION_PARTS} in one condition",
+                hint="a measure's condition joins a handful: split a long 'and' into several criteria, and "
+                     "record a long list of alternatives as one yes/no indicator in the data")
+
+
+def _condition_parts(condition: Tree) -> int:
+    """How many conditions `condition` joins with and / or (`not x` is one)."""
+    count, stack = 0, [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tree) and node.data in _COMBINATORS:
+            stack.extend(node.children)
+        else:
+            count += 1
+    return count

@@ -68,9 +68,19 @@ def _keywords(names) -> list[str]:
     return words
 
 
+MAX_SHOWN = 60  # characters of an unexpected token quoted in a message
+
+
+def _shown(token: str) -> str:
+    """`token` quoted, cut short when long: a message quotes the token, not a 2 MB line."""
+    if len(token) <= MAX_SHOWN:
+        return f"'{token}'"
+    return f"'{token[:MAX_SHOWN]}...' ({len(token):,} characters)"
+
+
 def _found(error: UnexpectedInput, text: str) -> str:
     if isinstance(error, UnexpectedToken):
-        return "the end of the file" if error.token.type == "$END" else f"'{error.token}'"
+        return "the end of the file" if error.token.type == "$END" else _shown(str(error.token))
     if isinstance(error, UnexpectedCharacters):
         return f"'{text[error.pos_in_stream]}'"
     return "the end of the file"
