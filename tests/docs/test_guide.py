@@ -364,3 +364,14 @@ def test_walkthrough_measure_end_to_end(workspace):
     assert status == 0, out + err
     by_cluster = {v["cluster"]: v["status"] for v in json.loads(out)}
     assert (by_cluster["syn-bearings"], by_cluster["syn-textiles"]) == ("eligible", "ineligible")
+
+
+def test_the_limits_the_guide_states_are_the_limits_enforced():
+    from policykb import limits
+
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split("### Limits", 1)[1].split("###", 1)[0].split())
+    assert f"at most {limits.MAX_POLICY_BYTES:,} bytes" in text
+    assert f"at most {limits.MAX_NESTING} deep" in text
+    assert f"joins at most {limits.MAX_CONDITION_PARTS} conditions" in text
+    assert f"at most {limits.MAX_WINDOW_YEARS} years" in text
+    assert f"at most {limits.MAX_NUMBER_DIGITS} digits" in text

@@ -18,7 +18,7 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
 from policykb.errors import Diagnostic, PolicyKBError
-from policykb.limits import MAX_CONDITION_PARTS, MAX_NESTING, MAX_POLICY_BYTES, read_at_most
+from policykb.limits import MAX_CONDITION_PARTS, MAX_NESTING, MAX_NUMBER_DIGITS, MAX_POLICY_BYTES, read_at_most
 from policykb.language.ast import (Citation, Clause, Criterion, Datum, Definition, Drop, Example, Expectation,
                                    IndicatorDeclaration, Override, Policy, Span, Threshold, TitleDeclaration)
 from policykb.language.syntax_errors import describe_syntax_error
@@ -311,6 +311,7 @@ def parse_text(text: str, file: str = "<policy>") -> Policy:
         raise PolicyKBError.single(f"cannot parse: {error}", file=file) from None
     _check_nesting_tree(tree, file)  # the transformer and the checkers recurse
     _check_condition_width(tree, file)  # evaluation costs rules per part
+    _check_numbers(tree, file)  # Python refuses to convert an integer of over 4,300 digits
     builder = _ToAst(file, text)
     try:
         policy = builder.transform(tree)
@@ -420,3 +421,16 @@ def _condition_parts(condition: Tree) -> int:
         else:
             count += 1
     return count
+
+
+# ---------------------------------------------------------------- number sizes
+def _check_numbers(tree: Tree, file: str) -> None:
+    """Refuse a number with more than MAX_NUMBER_DIGITS digits before or after its point,
+    as CSV and Turtle data are refused (no measure needs more than 15)."""
+    for token in tree.scan_values(lambda v: isinstance(v, Token) and v.type in ("NUMBER", "INT")):
+        whole, _, fraction = str(token).replace("_", "").partition(".")
+        if max(len(whole.lstrip("0")), len(fraction)) > MAX_NUMBER_DIGITS:
+            raise PolicyKBError.single(
+                f"number out of range: it has {len(whole) + len(fraction):,} digits", file=file, line=token.line,
+                column=token.column, expected=f"at most {MAX_NUMBER_DIGITS} digits before the decimal point and after it",
+                hint="write the amount in a larger unit (亿元 rather than 元)")
