@@ -32,6 +32,9 @@ def configure(parser) -> None:
 
 def run(args) -> Output:
     require_format(args)
+    from policykb.graph.sparql_nesting import check_nesting
+
+    check_nesting(args.sparql, "<update>" if args.update else "<query>")  # before rdflib's parser recurses
     if args.update or args.into:
         from policykb.graph.store import sparql_update_operations
 

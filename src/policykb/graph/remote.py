@@ -14,12 +14,14 @@ beside it). `query` forwards the query to the store. Anything else that
 reads triples (designations, the kb nodes of RDF verdicts, the CSV importer's duplicate
 checks) goes through `graph`, an rdflib Graph whose triple patterns become small queries.
 
-Writes: a *writable* graph (`policykb import --endpoint`, building a `--store` folder)
-sends added triples to the store, N-Triples in batches (Graph Store protocol POST, or SPARQL
-Update INSERT DATA where the server has no graph store). A read-only one keeps triples the
-store lacks (the description of a policy the server was not loaded with) in an in-process
-overlay that the vocabulary and the facts see; `query` then says on stderr that the server
-does not know them.
+Writes: a *writable* graph (building a `--store` folder; `policykb import --endpoint` stages
+its additions and sends them once, remote_writes.py) sends added triples to the store: to a
+server in one request, N-Triples in a Graph Store protocol POST (or SPARQL Update INSERT DATA
+where the server has no graph store), which the server applies as one transaction; to an
+embedded Oxigraph in bulk loads. Added triples that would break the vocabulary are refused
+before anything is sent. A read-only graph keeps triples the store lacks (the description of
+a policy the server was not loaded with) in an in-process overlay that the vocabulary and the
+facts see; `query` then says on stderr that the server does not know them.
 
 Values stay exact: a literal is rebuilt from its lexical form and datatype, so an
 xsd:decimal becomes a Fraction exactly as in process. The server's canonical forms differ
@@ -55,6 +57,7 @@ from policykb.safe_write import atomic_write_bytes
 from .facts_reader import Props, _FactsReader
 from .namespaces import DCTERMS, PKB, PREFIXES, RDF, RDFS, XSD, T
 from .records import ClusterFacts, ClusterRecord
+from .sparql_nesting import check_nesting
 from .store import KnowledgeGraph, QueryResult, Triple
 from .turtle import new_graph
 from .values import decimal_lexical
@@ -62,7 +65,8 @@ from .vocabulary_reader import VocabularyTerms, read_terms
 
 Row = tuple  # of rdflib terms, None where a variable is unbound
 
-# Batches: triples per upload request, IRIs per VALUES block, triples per membership query.
+# Batches: triples per bulk load of an embedded store, IRIs per VALUES block, triples per
+# membership query.
 UPLOAD_BATCH = 50_000
 VALUES_BATCH = 2_000
 MEMBER_BATCH = 500
@@ -221,9 +225,6 @@ class Backend:
     def insert(self, triples: Sequence[Triple], progress: Progress | None = None) -> None:
         raise NotImplementedError
 
-    def delete(self, triples: Sequence[Triple]) -> None:
-        raise NotImplementedError
-
     def flush(self) -> None:
         """Make written triples durable (a server does that itself)."""
 
@@ -380,26 +381,11 @@ class HttpBackend(Backend):
         return graph
 
     def insert(self, triples: Sequence[Triple], progress: Progress | None = None) -> None:
-        for batch in _batches(triples, UPLOAD_BATCH):
-            body = "".join(nt_lines(batch)).encode("utf-8")
-            if self.store_url is not None:
-                try:
-                    self._post(self.store_url, body, "application/n-triples").close()
-                except _HttpError as exc:
-                    if exc.code not in (404, 405, 415):
-                        raise
-                    self.store_url = None  # no Graph Store protocol here: SPARQL Update
-            if self.store_url is None:
-                self._update(b"INSERT DATA {\n" + body + b"}")
-            if progress is not None:
-                progress.update(len(batch))
+        """Send `triples` in one request, which the server applies as one transaction
+        (remote_writes.upload: a request cut off half-way is reported with what to check)."""
+        from .remote_writes import upload
 
-    def delete(self, triples: Sequence[Triple]) -> None:
-        for batch in _batches(triples, 5_000):
-            self._update(b"DELETE DATA {\n" + "".join(nt_lines(batch)).encode("utf-8") + b"}")
-
-    def _update(self, body: bytes) -> None:
-        self._post(self.update_url, body, "application/sparql-update; charset=utf-8").close()
+        upload(self, triples, progress)
 
 
 class _HttpError(PolicyKBError):
@@ -518,11 +504,6 @@ class OxigraphBackend(Backend):
             if progress is not None:
                 progress.update(len(batch))
 
-    def delete(self, triples: Sequence[Triple]) -> None:
-        ox = self.ox
-        for s, p, o in triples:
-            self.store.remove(ox.Quad(self._ox(s), self._ox(p), self._ox(o), ox.DefaultGraph()))
-
     def flush(self) -> None:
         if not self.read_only:
             self.store.flush()
@@ -619,6 +600,7 @@ def _union(backend: Backend | None, *local: Graph) -> Graph:
 
 
 # ------------------------------------------------------------------ record queries
+_VOCABULARY_CLASSES = (PKB.Indicator, PKB.Unit, PKB.Title, PKB.IncidentKind, PKB.Severity, PKB.Dimension)
 _VOCABULARY = """SELECT ?s ?p ?o WHERE {
   { VALUES ?class { pkb:Indicator pkb:Unit pkb:Title pkb:IncidentKind pkb:Severity pkb:Dimension }
     ?s a ?class }
@@ -901,24 +883,34 @@ class SparqlGraph(KnowledgeGraph):
         return len(triples)
 
     def add_graph(self, graph: Graph) -> int:
-        """Add the triples of `graph` the store does not hold yet; undone if they break the
-        vocabulary. Returns how many were added."""
+        """Add the triples of `graph` the store does not hold yet. The vocabulary they would
+        make (the store's vocabulary and these triples) is read first: triples that break it
+        are refused before any is sent or kept. Returns how many were added."""
         candidates = [t for t in graph if t not in self._overlay]
         if candidates and not self.store_is_empty():
             held = self.backend.present(candidates)
             candidates = [t for i, t in enumerate(candidates) if i not in held]
-        added = self._add(candidates)
-        try:
-            self.terms()
-        except PolicyKBError:
-            if self.writable:
-                self.backend.delete(candidates)
-            else:
-                for triple in candidates:
-                    self._overlay.remove(triple)
-            self.mark_changed()
-            raise
-        return added
+        if candidates:
+            self._check_vocabulary(graph)
+        return self._add(candidates)
+
+    def _check_vocabulary(self, added: Graph) -> None:
+        """Raise VocabularyError when the vocabulary with the triples of `added` would be
+        broken: the terms read from the store's vocabulary triples, the overlay, `added`, and
+        what the store says about the nodes `added` makes vocabulary terms (the triples the
+        vocabulary query would read once they are in the store). Triples of `added` the store
+        holds already change nothing."""
+        self.vocabulary_graph()  # the store's vocabulary triples, read once per change
+        fetched = self._vocabulary_triples[1]  # type: ignore[index]
+        nodes = {s for cls in _VOCABULARY_CLASSES for s in added.subjects(RDF.type, cls)}
+        nodes |= set(added.objects(None, PKB.dimension))
+        missing = sorted(n for n in nodes if isinstance(n, URIRef) and (n, None, None) not in fetched)
+        described = new_graph()
+        for start in range(0, len(missing) if not self.store_is_empty() else 0, VALUES_BATCH):
+            values = " ".join(sparql_term(n) for n in missing[start:start + VALUES_BATCH])
+            _, rows = self.backend.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+            described.addN((s, p, o, described) for s, p, o in rows)
+        read_terms(_union(None, fetched, self._overlay, added, described))
 
     def add_data(self, path: Path) -> int:
         if not self.writable:
@@ -1067,6 +1059,7 @@ class SparqlGraph(KnowledgeGraph):
     def query(self, sparql: str) -> QueryResult:
         """Forward a SELECT, ASK, CONSTRUCT or DESCRIBE query to the store. It is first run
         in process over an empty graph, so a bad query fails exactly as it does in process."""
+        check_nesting(sparql, "<query>")  # before rdflib's parser recurses
         kind = KnowledgeGraph(new_graph()).query(sparql).kind
         if len(self._overlay):
             print(f"note: {len(self._overlay)} triples loaded in this process (policy descriptions or declared "
