@@ -72,3 +72,19 @@ def test_an_update_nested_too_deep_is_refused_not_a_crash(capsys):
     status, out, err = run(["query", "--update", update], capsys)
     column = 1 + len(" ?s ?p ?o FILTER") + LIMIT - 1
     assert (status, out, err) == (1, "", too_deep("<update>", 2, column))
+
+
+def test_the_library_refuses_them_too():
+    """KnowledgeGraph.query and .update (the notebook's way in) check before rdflib does."""
+    from policykb.errors import PolicyKBError
+    from policykb.graph.store import KnowledgeGraph
+
+    graph = KnowledgeGraph.open()
+    assert len(graph.query(coalesce(LIMIT)).rows) == 1
+    with pytest.raises(PolicyKBError) as refused:
+        graph.query(coalesce(LIMIT + 1))
+    assert refused.value.render() + "\n" == too_deep("<query>", 2, 9 + (LIMIT - 1) * 9)
+    update = "INSERT { ?s rdfs:comment 'x' } WHERE { ?s ?p ?o FILTER" + "(" * 40 + "true" + ")" * 40 + " }"
+    with pytest.raises(PolicyKBError) as refused:
+        graph.update(update)
+    assert refused.value.render().startswith("<update>:1:")

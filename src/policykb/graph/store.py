@@ -30,6 +30,7 @@ from .facts_reader import read_clusters, read_facts
 from .namespaces import DCTERMS, PKB, PREFIXES, RDF, bind_prefixes
 from .records import ClusterFacts, ClusterRecord
 from policykb.suggest import did_you_mean
+from .sparql_nesting import check_nesting
 from .turtle import DEFAULT_STORE, load_turtle, new_graph, turtle_files
 from .turtle_locate import TurtleLocator
 from .vocabulary_reader import VocabularyError, VocabularyTerms, read_terms
@@ -243,6 +244,7 @@ class KnowledgeGraph:
         """Apply a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...) to this graph, in memory:
         the files it was read from are not touched. All or nothing: an update that fails, or
         that breaks the vocabulary, leaves the graph as it was. Returns (added, removed)."""
+        check_nesting(sparql, "<update>")  # before rdflib's parser recurses
         if not sparql_update_operations(sparql):
             from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -327,6 +329,7 @@ def _prepared_query(sparql: str):
     SPARQL Update, and a literal policykb refuses, located in the query."""
     from rdflib.plugins.sparql import prepareQuery
 
+    check_nesting(sparql, "<query>")  # before rdflib's parser recurses
     try:
         with rdflib_said() as said:
             prepared = prepareQuery(sparql, initNs=PREFIXES)
