@@ -414,3 +414,21 @@ def test_check_warns_about_the_checked_cluster_only(tmp_path, capsys):
     assert "warnings" not in json.loads(captured.out) and captured.err == ""
     assert main(["check", "js-xinwu-mems-sensors", "--policy", "jiangsu-2023", "--as-of", "2024"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_blank_node_is_named_by_its_kind_and_cluster(tmp_path, capsys):
+    data = tmp_path / "blank.ttl"
+    data.write_text(textwrap.dedent("""\
+        @prefix pkb: <https://w3id.org/policykb/ns#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix qb: <http://purl.org/linked-data/cube#> .
+        @prefix ind: <https://w3id.org/policykb/id/indicator/> .
+        @prefix cluster: <https://w3id.org/policykb/id/cluster/> .
+        cluster:bn a pkb:Cluster ; dcterms:identifier "bn" .
+        [] a qb:Observation ; pkb:cluster cluster:bn ; qb:measureType ind:total_output ;
+           ind:total_output -5 ; pkb:year 2023 .
+        """), encoding="utf-8")
+    assert main(["validate", "--data", str(data)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert all(line.startswith("error: a qb:Observation without an IRI, of cluster bn: ") for line in lines[:-1])
+    assert "total_output is -5" in lines[1] and len(lines) == 3

@@ -379,7 +379,17 @@ class _Results:
 
     def diagnostic(self, node: Node, message: str, hint: str | None, severity: str) -> Diagnostic:
         file, line = self.location(node)
-        return Diagnostic(f"{_label(node)}: {message}", file=file, line=line, hint=hint, severity=severity)
+        return Diagnostic(f"{self.name(node)}: {message}", file=file, line=line, hint=hint, severity=severity)
+
+    def name(self, node: Node) -> str:
+        """How a message names the node; a blank node has no name of its own, so by its
+        kind and cluster ("a pkb:Enterprise without an IRI, of cluster x")."""
+        if not isinstance(node, BNode):
+            return _label(node)
+        kinds = sorted(self.rdf.namespace_manager.normalizeUri(t) for t in self.rdf.objects(node, RDF.type))
+        cluster = self.cluster(node)
+        return (f"a {' / '.join(kinds) or 'node'} without an IRI"
+                + (f", of cluster {_label(cluster, bare=True)}" if cluster else ""))
 
     def location(self, node: Node) -> tuple[str | None, int | None]:
         record = self.rdf.value(node, PKB.record) if not isinstance(node, Literal) else None
