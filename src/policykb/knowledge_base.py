@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -84,12 +84,22 @@ class KnowledgeBase:
         policies = apply_to_policies(self.loaded.policies, changes, self.graph.vocabulary())
         for change in changes:
             if hasattr(change, "cluster"):
-                self.graph.cluster(change.cluster)  # a clear error for an unknown cluster
+                self._known_cluster(change)
         changed = KnowledgeBase(self.graph, LoadedPolicies(policies, self.loaded.libraries), changes,
                                 only if only is not None else self.only)
         changed.engine_choice = dict(self.engine_choice)
         changed.sources, changed._validations = self.sources, self._validations  # the same graph
         return changed
+
+    def _known_cluster(self, change: Change) -> None:
+        """A clear error for a what-if change about a cluster the graph does not hold,
+        naming the change (the cluster id alone may not say which --set it came from)."""
+        try:
+            self.graph.cluster(change.cluster)
+        except PolicyKBError as error:
+            written = describe(change).removeprefix("what-if: ")
+            raise PolicyKBError([replace(d, message=f"{d.message} in the what-if change {written}")
+                                 for d in error.diagnostics]) from None
 
     def facts(self, clusters: Iterable[str] | None = None):
         """The graph's facts about `clusters` (all if None), with any what-if changes."""
