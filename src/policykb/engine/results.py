@@ -24,19 +24,22 @@ def read_results(engine: DatalogEngine, compiled: CompiledPolicy, cluster: str |
     """Results for every cluster, or only `cluster` (a bound query)."""
     c = cluster if cluster is not None else Var("C")
     results = PolicyResults(compiled)
+    verdicts, criteria = results.verdicts, results.criteria
+    # Screening reads a row per cluster and criterion: the loops stay inline, and the
+    # message of a conflict is only built when there is one.
     for row in engine.query(schema.VERDICT, c, compiled.key, Var("S")):
         who = cluster if cluster is not None else row[0]
-        _put(results.verdicts, who, row[-1], "verdict")
+        if verdicts.setdefault(who, row[-1]) != row[-1]:
+            _conflict("verdict", verdicts[who], row[-1])
     for row in engine.query(schema.CRITERION_STATUS, c, compiled.key, Var("K"), Var("S")):
         who = cluster if cluster is not None else row[0]
         criterion, status = row[-2], row[-1]
-        _put(results.criteria[who], criterion, status, f"criterion {criterion} of {who}")
+        if criteria[who].setdefault(criterion, status) != status:
+            _conflict(f"criterion {criterion} of {who}", criteria[who][criterion], status)
     return results
 
 
-def _put(target: dict, key: str, value: str, what: str) -> None:
+def _conflict(what: str, first: str, second: str) -> None:
     # Two statuses for one thing would mean conflicting facts reached the engine (for
     # example two different assessments): refuse rather than pick one silently.
-    if key in target and target[key] != value:
-        raise RuntimeError(f"{what} derived as both {target[key]} and {value}")
-    target[key] = value
+    raise RuntimeError(f"{what} derived as both {first} and {second}")

@@ -110,9 +110,13 @@ class SetEngine:
 
     # ------------------------------------------------------------ queries
     def query(self, pred: str, *args) -> set[tuple]:
-        rows = self._relations.get(pred, set())
-        bound = [(i, a) for i, a in enumerate(args) if not isinstance(a, Var)]
-        return {row for row in rows if all(row[i] == a for i, a in bound)} if bound else set(rows)
+        bound = tuple(i for i, a in enumerate(args) if not isinstance(a, Var))
+        if not bound:
+            return set(self._relations.get(pred, ()))
+        # Through the same hash index the joins use (kept until the relation changes):
+        # reading one measure's results back then touches only that measure's rows, not
+        # the rows of every measure loaded.
+        return set(self._index(pred, bound).get(tuple(args[i] for i in bound), ()))
 
     def holds(self, pred: str, *args) -> bool:
         return bool(self.query(pred, *args))
