@@ -100,6 +100,21 @@ def test_a_refused_folder_leaves_an_empty_server_empty(empty_server, tmp_path, c
     assert count(empty_server) == 0
 
 
+def sent_requests(monkeypatch) -> list[str]:
+    """The URLs of every request sent from now on but a query (a list that fills up)."""
+    sent: list[str] = []
+    original = urllib.request.OpenerDirector.open
+
+    def spying(self, request, *args, **kwargs):
+        url = request if isinstance(request, str) else request.full_url
+        if "/query" not in url:
+            sent.append(url)
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", spying)
+    return sent
+
+
 def test_refused_data_leaves_an_empty_server_empty(empty_server, tmp_path, capsys):
     good = good_folder(tmp_path, "good", "syn-aon-2")
     bad = bad_row_folder(tmp_path, "bad", "syn-aon-3")
@@ -173,16 +188,7 @@ def test_add_graph_sends_nothing_that_breaks_the_vocabulary(kb_server, monkeypat
     """The vocabulary is checked before the triples go out: nothing is sent, so nothing has to
     be taken back (a blank node cannot be: DELETE DATA refuses blank nodes)."""
     before = count(kb_server)
-    sent: list[str] = []  # every request but a query
-    original = urllib.request.OpenerDirector.open
-
-    def spying(self, request, *args, **kwargs):
-        url = request if isinstance(request, str) else request.full_url
-        if "/query" not in url:
-            sent.append(url)
-        return original(self, request, *args, **kwargs)
-
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", spying)
+    sent = sent_requests(monkeypatch)
     graph = SparqlGraph(HttpBackend(kb_server), writable=True)
     for blank in (False, True):
         with pytest.raises(VocabularyError) as caught:
@@ -263,16 +269,7 @@ def test_a_server_that_goes_away_mid_upload_keeps_none_of_it(tmp_path, capsys, m
 def test_without_a_graph_store_an_upload_is_one_insert_data(empty_server, monkeypatch):
     """A server with no Graph Store gets the triples as one SPARQL Update request (one
     transaction), not one request per 50,000 triples."""
-    sent: list[str] = []
-    original = urllib.request.OpenerDirector.open
-
-    def spying(self, request, *args, **kwargs):
-        url = request if isinstance(request, str) else request.full_url
-        if "/query" not in url:
-            sent.append(url)
-        return original(self, request, *args, **kwargs)
-
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", spying)
+    sent = sent_requests(monkeypatch)
     backend = HttpBackend(empty_server)
     backend.store_url = None  # as for a server whose endpoint is .../sparql
     predicate = URIRef("http://example.org/p")
