@@ -5,6 +5,8 @@ Each limit is far above what real input needs (the figures below) and well below
 would exhaust memory or Python's recursion limit.
 """
 
+from decimal import Decimal
+
 # A measure is a few pages: the shipped policy files are 10-30 KB.
 MAX_POLICY_BYTES = 2_000_000
 
@@ -33,6 +35,14 @@ MAX_CSV_FIELD_CHARS = 10_000
 # A number in a CSV cell or a Turtle literal: at most this many digits before the decimal
 # point and after it. Money in yuan needs 15; "1e999999999" would take minutes to expand.
 MAX_NUMBER_DIGITS = 100
+
+
+def number_in_range(value: Decimal) -> bool:
+    """Whether `value` is finite with at most MAX_NUMBER_DIGITS digits before and after the
+    point (checked before the exact value is built: 1e999999999 would take minutes). The one
+    rule for policy files, CSV cells and Turtle literals."""
+    return value.is_finite() and (value.is_zero() or value.adjusted() < MAX_NUMBER_DIGITS) \
+        and value.as_tuple().exponent >= -MAX_NUMBER_DIGITS
 
 # One Turtle file: a kb folder written by `import` holds about 13 KB per cluster.
 MAX_TURTLE_BYTES = 1024 * 1024 * 1024

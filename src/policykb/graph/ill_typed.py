@@ -22,7 +22,7 @@ from policykb.limits import MAX_NUMBER_DIGITS
 from policykb.rdflib_log import rdflib_said
 
 from .turtle_locate import Place, TurtleLocator
-from .values import in_range
+from policykb.limits import number_in_range
 
 DATA_HINT = ("correct the value; if it is not known, leave the statement out: a missing value is reported as "
              "unknown, never taken as zero")
@@ -52,7 +52,7 @@ def refused(literal: Literal) -> bool:
     """Whether policykb refuses `literal` as read by rdflib (see the module docstring)."""
     if literal.ill_typed:
         return True
-    return literal.datatype == XSD.decimal and (literal.value is None or not in_range(literal.value))
+    return literal.datatype == XSD.decimal and (literal.value is None or not number_in_range(literal.value))
 
 
 def refused_in(graph: Graph) -> set[Literal]:

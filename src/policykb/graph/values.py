@@ -16,30 +16,23 @@ from fractions import Fraction
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from policykb.limits import MAX_NUMBER_DIGITS
+from policykb.limits import number_in_range
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def parse_number(text: str) -> Fraction | None:
     """The exact value of a decimal numeral ("250.41", "4e9", "-3"); None if it is not one,
-    or if it has more than MAX_NUMBER_DIGITS digits before or after the point (see in_range)."""
+    or if it has more than MAX_NUMBER_DIGITS digits before or after the point (see limits.number_in_range)."""
     if not _NUMBER.fullmatch(text):
         return None
     value = Decimal(text)
-    return Fraction(value) if in_range(value) else None
+    return Fraction(value) if number_in_range(value) else None
 
 
 def is_numeral(text: str) -> bool:
     """Whether `text` is written as a decimal numeral (whether or not it is in range)."""
     return _NUMBER.fullmatch(text) is not None
-
-
-def in_range(value: Decimal) -> bool:
-    """Whether `value` is finite with at most MAX_NUMBER_DIGITS digits before and after the
-    point (checked before the exact value is built: 1e999999999 would take minutes)."""
-    return value.is_finite() and (value.is_zero() or value.adjusted() < MAX_NUMBER_DIGITS) \
-        and value.as_tuple().exponent >= -MAX_NUMBER_DIGITS
 
 
 def decimal_lexical(value: Fraction) -> str:
@@ -76,7 +69,7 @@ def literal_number(literal: object) -> Fraction | None:
     value = literal.toPython()
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return None  # ill-typed lexical form, e.g. "abc"^^xsd:decimal
-    if isinstance(value, Decimal) and not in_range(value):
+    if isinstance(value, Decimal) and not number_in_range(value):
         return None  # as ill-typed: out of range
     return Fraction(value)
 

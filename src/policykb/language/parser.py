@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from decimal import Decimal
 import re
 import hashlib
 from fractions import Fraction
@@ -18,7 +19,8 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from policykb import resources
 from policykb.errors import Diagnostic, PolicyKBError
-from policykb.limits import MAX_CONDITION_PARTS, MAX_NESTING, MAX_NUMBER_DIGITS, MAX_POLICY_BYTES, read_at_most
+from policykb.limits import (MAX_CONDITION_PARTS, MAX_NESTING, MAX_NUMBER_DIGITS, MAX_POLICY_BYTES, number_in_range,
+                             read_at_most)
 from policykb.language.ast import (Citation, Clause, Criterion, Datum, Definition, Drop, Example, Expectation,
                                    IndicatorDeclaration, Override, Policy, Span, Threshold, TitleDeclaration)
 from policykb.language.syntax_errors import describe_syntax_error
@@ -428,8 +430,9 @@ def _check_numbers(tree: Tree, file: str) -> None:
     """Refuse a number with more than MAX_NUMBER_DIGITS digits before or after its point,
     as CSV and Turtle data are refused (no measure needs more than 15)."""
     for token in tree.scan_values(lambda v: isinstance(v, Token) and v.type in ("NUMBER", "INT")):
-        whole, _, fraction = str(token).replace("_", "").partition(".")
-        if max(len(whole.lstrip("0")), len(fraction)) > MAX_NUMBER_DIGITS:
+        digits = str(token).replace("_", "")
+        if not number_in_range(Decimal(digits)):
+            whole, _, fraction = digits.partition(".")
             raise PolicyKBError.single(
                 f"number out of range: it has {len(whole) + len(fraction):,} digits", file=file, line=token.line,
                 column=token.column, expected=f"at most {MAX_NUMBER_DIGITS} digits before the decimal point and after it",
